@@ -1,0 +1,47 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { installErrorHandler } from './http/error-handler.ts';
+import { channelRoutes } from './routes/channels.ts';
+import { createRouteContext } from './routes/context.ts';
+import { healthRoutes } from './routes/health.ts';
+import { webhookHookRoutes } from './routes/hooks-webhook.ts';
+import { logRoutes } from './routes/log.ts';
+import { meetingRoutes } from './routes/meetings.ts';
+import { memberRoutes } from './routes/members.ts';
+import { motionRoutes } from './routes/motions.ts';
+import { villageRoutes } from './routes/villages.ts';
+import type { Clock } from './services/clock.ts';
+import type { Services } from './services/index.ts';
+import type { LogFeed } from './services/log-feed.ts';
+import type { Db } from './store/prisma.ts';
+
+export interface AppDeps {
+  db: Db;
+  redis: Redis;
+  services: Services;
+  feed: LogFeed;
+  clock: Clock;
+  /** pino options (or false); the server passes its configured level, tests usually pass false */
+  logger?: FastifyServerOptions['logger'];
+  isAccepting?: () => boolean;
+}
+
+/** The HTTP application: plugins and routes only; no listen, no environment, no workers. */
+export async function buildApp(deps: AppDeps) {
+  // Fastify's default request log carries method, URL and status only: no Authorization header, no bodies.
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  const ctx = createRouteContext({ db: deps.db, services: deps.services, clock: deps.clock, feed: deps.feed });
+  await app.register(healthRoutes, { db: deps.db, redis: deps.redis, isAccepting: deps.isAccepting ?? (() => true) });
+  for (const routes of [villageRoutes, memberRoutes, channelRoutes, meetingRoutes, motionRoutes, logRoutes]) {
+    await app.register(routes, ctx);
+  }
+  await app.register(webhookHookRoutes, ctx);
+  return app;
+}

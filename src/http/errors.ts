@@ -1,0 +1,40 @@
+/** The small set of errors services throw; the Fastify error handler maps them to {statusCode, error, message}. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message: string) {
+    super(404, 'Not Found', message);
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message: string) {
+    super(403, 'Forbidden', message);
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message: string) {
+    super(401, 'Unauthorized', message);
+  }
+}
+
+export class Validation extends AppError {
+  constructor(message: string) {
+    super(400, 'Bad Request', message);
+  }
+}

@@ -1,0 +1,63 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/** Every queue, its job names and payloads, in one typed registry. */
+export interface JobPayloads {
+  deliveries: { deliver: { outboundId: string } };
+  tasks: {
+    'ensure-meeting': { villageId: string; scheduledAt: string };
+    'post-agenda': { meetingId: string };
+    'close-motion': { motionId: string };
+  };
+}
+
+export type QueueName = keyof JobPayloads;
+
+const defaultJobOptions: Record<QueueName, JobsOptions> = {
+  deliveries: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2_000 },
+    // Completed ids are kept a day so that re-adding the same deterministic id is a no-op meanwhile.
+    removeOnComplete: { age: 86_400, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
+  tasks: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 86_400, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
+};
+
+export interface Queues {
+  prefix: string;
+  deliveries: Queue;
+  tasks: Queue;
+  enqueueDelivery(outboundId: string): Promise<void>;
+  enqueueTask<N extends keyof JobPayloads['tasks']>(name: N, jobId: string, data: JobPayloads['tasks'][N]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, prefix: string, onError: (err: Error) => void): Queues {
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name] });
+    queue.on('error', onError);
+    return queue;
+  };
+  const deliveries = make('deliveries');
+  const tasks = make('tasks');
+  return {
+    prefix,
+    deliveries,
+    tasks,
+    async enqueueDelivery(outboundId) {
+      await deliveries.add('deliver', { outboundId }, { jobId: outboundId });
+    },
+    async enqueueTask(name, jobId, data) {
+      await tasks.add(name, data, { jobId });
+    },
+    async close() {
+      await Promise.all([deliveries.close(), tasks.close()]);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { FastifyRequest } from 'fastify';
+import { authenticate, authorize, type Principal, type TokenRole } from '../http/auth.ts';
+import type { Services } from '../services/index.ts';
+import type { Db } from '../store/prisma.ts';
+import type { Clock } from '../services/clock.ts';
+import type { LogFeed } from '../services/log-feed.ts';
+
+export interface RouteContext {
+  db: Db;
+  services: Services;
+  clock: Clock;
+  feed: LogFeed;
+  /** 401 without a valid token; 403 when the role or the village does not fit. */
+  guard(request: FastifyRequest, villageId: string | null, roles: readonly TokenRole[]): Promise<Principal>;
+}
+
+export function createRouteContext(deps: Omit<RouteContext, 'guard'>): RouteContext {
+  return {
+    ...deps,
+    async guard(request, villageId, roles) {
+      const principal = await authenticate(deps.db, request);
+      authorize(principal, villageId, roles);
+      return principal;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { openSecret, sealSecret } from '../domain/secret-box.ts';
+import type { $Enums } from '../generated/prisma/client.ts';
+import { NotFound } from '../http/errors.ts';
+import type { Db } from '../store/prisma.ts';
+import type { Transact } from './unit-of-work.ts';
+
+export interface NewChannel {
+  platform: $Enums.ChatPlatform;
+  name: string;
+  outbound?: { url: string; secret?: string };
+  /** the platform's inbound credentials (signing secret, token, AES key …) */
+  inbound?: Record<string, string>;
+}
+
+export interface ChannelWithSecrets {
+  id: string;
+  villageId: string;
+  platform: $Enums.ChatPlatform;
+  name: string;
+  outboundUrl: string | null;
+  outboundSecret: string | null;
+  inbound: Record<string, string> | null;
+}
+
+/** Channel secrets are sealed with AES-256-GCM before they reach the database and opened only when used. */
+export function createChannelService({ db, transact, secretKey }: { db: Db; transact: Transact; secretKey: Buffer }) {
+  return {
+    async create(villageId: string, input: NewChannel, actor: string) {
+      if (!(await db.village.findUnique({ where: { id: villageId }, select: { id: true } }))) throw new NotFound(`Village ${villageId} not found`);
+      return transact(async ({ tx, log }) => {
+        const channel = await tx.channel.create({
+          data: {
+            villageId,
+            platform: input.platform,
+            name: input.name,
+            outboundUrl: input.outbound?.url ?? null,
+            outboundSecretEnc: input.outbound?.secret ? sealSecret(input.outbound.secret, secretKey) : null,
+            inboundSecretEnc: input.inbound ? sealSecret(JSON.stringify(input.inbound), secretKey) : null,
+          },
+        });
+        await log({ villageId, type: 'channel.added', actor, payload: { channelId: channel.id, platform: input.platform, name: input.name, push: Boolean(input.outbound), receive: Boolean(input.inbound) } });
+        return channel;
+      });
+    },
+
+    async list(villageId: string) {
+      return db.channel.findMany({
+        where: { villageId },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, platform: true, name: true, outboundUrl: true, healthy: true, healthMessage: true, createdAt: true },
+      });
+    },
+
+    async load(channelId: string): Promise<ChannelWithSecrets | null> {
+      const row = await db.channel.findUnique({ where: { id: channelId } });
+      if (!row) return null;
+      return {
+        id: row.id,
+        villageId: row.villageId,
+        platform: row.platform,
+        name: row.name,
+        outboundUrl: row.outboundUrl,
+        outboundSecret: row.outboundSecretEnc ? openSecret(row.outboundSecretEnc, secretKey) : null,
+        inbound: row.inboundSecretEnc ? (JSON.parse(openSecret(row.inboundSecretEnc, secretKey)) as Record<string, string>) : null,
+      };
+    },
+
+    async deliveries(villageId: string, limit: number) {
+      return db.outboundMessage.findMany({
+        where: { villageId },
+        orderBy: { createdAt: 'desc' },
+        take: limit,
+        select: { id: true, channelId: true, meetingId: true, type: true, status: true, attempts: true, lastError: true, response: true, createdAt: true, deliveredAt: true, text: true },
+      });
+    },
+  };
+}
+
+export type ChannelService = ReturnType<typeof createChannelService>;

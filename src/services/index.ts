@@ -1,0 +1,54 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { PushAdapter } from '../chat/push.ts';
+import { pushWebhook } from '../chat/webhook.ts';
+import type { Queues } from '../jobs/queues.ts';
+import type { Db } from '../store/prisma.ts';
+import { createChannelService } from './channels.ts';
+import { createChatInboundService } from './chat-inbound.ts';
+import type { Clock } from './clock.ts';
+import { createDeliveryService } from './deliveries.ts';
+import type { LogFeed } from './log-feed.ts';
+import { createLogReviewService } from './log-review.ts';
+import { createMeetingService } from './meetings.ts';
+import { createMemberService } from './members.ts';
+import { createMotionService } from './motions.ts';
+import { createPlanner } from './planner.ts';
+import type { Templates } from './templates.ts';
+import { createTransact } from './unit-of-work.ts';
+import { createVillageService } from './villages.ts';
+
+export interface CoreDeps {
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  feed: LogFeed;
+  clock: Clock;
+  templates: Templates;
+  secretKey: Buffer;
+  logger: FastifyBaseLogger;
+}
+
+export const PUSH_ADAPTERS: Partial<Record<string, PushAdapter>> = { webhook: pushWebhook };
+
+/** Wires every use case once; HTTP routes, chat hooks, workers and the planner all call these. */
+export function createServices(deps: CoreDeps) {
+  const { db, clock, templates, secretKey, queues } = deps;
+  const transact = createTransact(deps);
+  const channels = createChannelService({ db, transact, secretKey });
+  const deliveries = createDeliveryService({ db, clock, channels, adapters: PUSH_ADAPTERS });
+  return {
+    transact,
+    villages: createVillageService({ db, transact, clock }),
+    members: createMemberService({ db, transact }),
+    channels,
+    deliveries,
+    meetings: createMeetingService({ db, transact, templates }),
+    motions: createMotionService({ db, transact, templates }),
+    chatInbound: createChatInboundService({ transact, templates }),
+    log: createLogReviewService({ db }),
+    planner: createPlanner({ db, queues, deliveries }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,35 @@
+import { planDue, type PlannedJob } from '../domain/planner.ts';
+import type { MeetingRule } from '../domain/schedule.ts';
+import type { Queues } from '../jobs/queues.ts';
+import type { Db } from '../store/prisma.ts';
+import type { DeliveryService } from './deliveries.ts';
+
+const OUTBOX_GRACE_MS = 60_000;
+
+/** The cron tick: reads what is due, enqueues deterministic jobs, re-enqueues outbox rows that lost their job. */
+export function createPlanner(deps: { db: Db; queues: Queues; deliveries: DeliveryService }) {
+  return {
+    async tick(now: Date): Promise<PlannedJob[]> {
+      const [villages, scheduledMeetings, openMotions] = await Promise.all([
+        deps.db.village.findMany({ select: { id: true, timezone: true, meetingRule: true, agendaLeadMinutes: true } }),
+        deps.db.meeting.findMany({ where: { status: 'scheduled', scheduledAt: { gt: now } }, select: { id: true, villageId: true, scheduledAt: true } }),
+        deps.db.motion.findMany({ where: { status: 'open', closesAt: { lte: now } }, select: { id: true, closesAt: true } }),
+      ]);
+      const jobs = planDue(
+        {
+          villages: villages.map((v) => ({ ...v, meetingRule: v.meetingRule as MeetingRule })),
+          scheduledMeetings,
+          openMotions: openMotions.map((m) => ({ id: m.id, closesAt: m.closesAt! })),
+        },
+        now,
+      );
+      for (const job of jobs) await deps.queues.enqueueTask(job.name, job.jobId, job.data as never);
+      for (const id of await deps.deliveries.stalePending(new Date(now.getTime() - OUTBOX_GRACE_MS))) {
+        await deps.queues.enqueueDelivery(id);
+      }
+      return jobs;
+    },
+  };
+}
+
+export type Planner = ReturnType<typeof createPlanner>;
