@@ -11,11 +11,18 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@1
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
+export interface SharedDeployment {
+  schema: string;
+  prefix: string;
+  secretKey: Buffer;
+  clock: TestClock;
+}
+
 export interface HarnessOptions {
   /** start the BullMQ workers (deliveries and tasks) in this process */
   workers?: boolean;
   /** reuse the schema and prefix of another harness: a second instance of the same deployment */
-  shareWith?: Harness;
+  shareWith?: SharedDeployment;
 }
 
 /** The real app on the real PostgreSQL and Redis, in a schema and queue prefix of its own. */
