@@ -25,7 +25,9 @@ const defaultJobOptions: Record<QueueName, JobsOptions> = {
     attempts: 5,
     backoff: { type: 'exponential', delay: 5_000 },
     removeOnComplete: { age: 86_400, count: 10_000 },
-    removeOnFail: { age: 7 * 86_400 },
+    // A kept failed job would block its id, so the next tick could not plan it again (e.g. after a
+    // database outage); the planner is the source of truth and the services are idempotent.
+    removeOnFail: true,
   },
 };
 

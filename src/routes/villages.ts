@@ -10,7 +10,8 @@ const newVillage = z.object({
   code: z.string().regex(/^\d{12}$/, 'must be the 12-digit 行政区划代码'),
   meetingRule: meetingRuleSchema,
   timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
-  agendaLeadMinutes: z.number().int().min(0).max(30 * 24 * 60).optional(),
+  // At least a minute: the planner posts agendas only before the meeting starts.
+  agendaLeadMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
   voteWindowMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
 });
 
