@@ -10,16 +10,19 @@ export interface RouteContext {
   services: Services;
   clock: Clock;
   feed: LogFeed;
-  /** 401 without a valid token; 403 when the role or the village does not fit. */
-  guard(request: FastifyRequest, villageId: string | null, roles: readonly TokenRole[]): Promise<Principal>;
+  /**
+   * 401 without a valid token; 403 when the role or the village does not fit. The village may be given as a
+   * lookup (of a meeting or motion), which runs only after authentication so anonymous callers learn nothing.
+   */
+  guard(request: FastifyRequest, village: string | null | (() => Promise<string>), roles: readonly TokenRole[]): Promise<Principal>;
 }
 
 export function createRouteContext(deps: Omit<RouteContext, 'guard'>): RouteContext {
   return {
     ...deps,
-    async guard(request, villageId, roles) {
+    async guard(request, village, roles) {
       const principal = await authenticate(deps.db, request);
-      authorize(principal, villageId, roles);
+      authorize(principal, typeof village === 'function' ? await village() : village, roles);
       return principal;
     },
   };

@@ -14,6 +14,8 @@ const newMotion = z.object({
 });
 
 export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+  const villageOfMeeting = async (meetingId: string) => (await ctx.services.meetings.findMeeting(meetingId)).villageId;
+
   app.get('/api/villages/:villageId/meetings', { schema: { params: villageParams } }, async (request) => {
     await ctx.guard(request, request.params.villageId, ANY_VILLAGE_ROLE);
     return { meetings: await ctx.services.meetings.list(request.params.villageId) };
@@ -31,18 +33,17 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ct
   );
 
   app.post('/api/meetings/:meetingId/motions', { schema: { params: meetingParams, body: newMotion } }, async (request, reply) => {
-    const meeting = await ctx.services.meetings.findMeeting(request.params.meetingId);
-    const principal = await ctx.guard(request, meeting.villageId, SECRETARY);
+    const principal = await ctx.guard(request, () => villageOfMeeting(request.params.meetingId), SECRETARY);
     const { closesAt, ...rest } = request.body;
-    const motion = await ctx.services.meetings.addMotion(meeting.id, { ...rest, closesAt: closesAt ? new Date(closesAt) : undefined }, actorOf(principal));
+    const motion = await ctx.services.meetings.addMotion(request.params.meetingId, { ...rest, closesAt: closesAt ? new Date(closesAt) : undefined }, actorOf(principal));
     return reply.status(201).send({ id: motion.id, number: motion.number, status: motion.status });
   });
 
   app.post('/api/meetings/:meetingId/agenda/post', { schema: { params: meetingParams } }, async (request, reply) => {
-    const meeting = await ctx.services.meetings.findMeeting(request.params.meetingId);
-    const principal = await ctx.guard(request, meeting.villageId, SECRETARY);
-    const result = await ctx.services.meetings.postAgenda(meeting.id, actorOf(principal));
+    const { meetingId } = request.params;
+    const principal = await ctx.guard(request, () => villageOfMeeting(meetingId), SECRETARY);
+    const result = await ctx.services.meetings.postAgenda(meetingId, actorOf(principal));
     if (!result.posted) throw new Conflict('议程已经发布过了（The agenda of this meeting has already been posted）');
-    return reply.status(202).send({ meetingId: meeting.id, status: 'agenda_posted', deliveries: result.deliveries });
+    return reply.status(202).send({ meetingId, status: 'agenda_posted', deliveries: result.deliveries });
   });
 };

@@ -4,15 +4,15 @@ import type { RouteContext } from './context.ts';
 import { motionParams } from './schemas.ts';
 
 export const motionRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+  const villageOfMotion = async (motionId: string) => (await ctx.services.motions.find(motionId)).villageId;
+
   app.get('/api/motions/:motionId', { schema: { params: motionParams } }, async (request) => {
-    const motion = await ctx.services.motions.find(request.params.motionId);
-    await ctx.guard(request, motion.villageId, ANY_VILLAGE_ROLE);
-    return ctx.services.motions.get(motion.id);
+    await ctx.guard(request, () => villageOfMotion(request.params.motionId), ANY_VILLAGE_ROLE);
+    return ctx.services.motions.get(request.params.motionId);
   });
 
   app.post('/api/motions/:motionId/close', { schema: { params: motionParams } }, async (request) => {
-    const motion = await ctx.services.motions.find(request.params.motionId);
-    const principal = await ctx.guard(request, motion.villageId, SECRETARY);
-    return ctx.services.motions.close(motion.id, actorOf(principal));
+    const principal = await ctx.guard(request, () => villageOfMotion(request.params.motionId), SECRETARY);
+    return ctx.services.motions.close(request.params.motionId, actorOf(principal));
   });
 };

@@ -1,0 +1,215 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+
+/**
+ * Every route's access rule, derived from src/routes: admin-only (create village, issue tokens),
+ * secretary (writes, channels, deliveries), any village role (reads), committee+secretary (live log).
+ * Admins may act in every village; a village token is refused in any other village.
+ */
+
+type VillageRole = 'secretary' | 'committee' | 'accountant';
+type Headers = Record<string, string>;
+interface Req {
+  method: 'GET' | 'POST';
+  url: string;
+  payload?: object;
+}
+interface Village {
+  id: string;
+  tokens: Record<VillageRole, Headers>;
+}
+/** The part of the client `ws` socket these tests use (the project has no @types/ws). */
+interface LiveSocket {
+  once(event: 'message', listener: (data: Buffer) => void): unknown;
+  terminate(): void;
+}
+interface RouteRule {
+  route: string;
+  /** the village roles the route admits (the admin is always admitted) */
+  allowed: readonly VillageRole[];
+  /** status of a successful call */
+  success: number;
+  /** builds the request afresh each time, so successful state changes never collide with later cases */
+  request: () => Promise<Req>;
+}
+
+const ROLES: readonly VillageRole[] = ['secretary', 'committee', 'accountant'];
+const ADMIN_ONLY: readonly VillageRole[] = [];
+const SECRETARY: readonly VillageRole[] = ['secretary'];
+const ANY: readonly VillageRole[] = ROLES;
+const OUT_SECRET = 'outbound-secret-0123456789';
+const IN_SECRET = 'inbound-secret-0123456789ab';
+const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
+
+let h: Harness;
+let A: Village;
+let B: Village;
+let memberA: string;
+let meetingA: string;
+let motionA: string;
+let counter = 0;
+const next = () => ++counter;
+
+const api = (headers: Headers, { method, url, payload }: Req) => h.app.inject({ method, url, headers, payload });
+const asAdmin = async (req: Req, status: number) => {
+  const res = await api(h.adminAuth, req);
+  expect(res.statusCode, res.body).toBe(status);
+  return res.json();
+};
+
+/** A distinct future instant per call: meetings are unique per (village, scheduledAt). */
+const freshInstant = () => new Date(Date.now() + 30 * 86_400_000 + next() * 60_000).toISOString();
+const newChannel = () => ({ platform: 'webhook', name: `村民群${next()}`, outbound: { url: 'http://127.0.0.1:9/', secret: OUT_SECRET }, inbound: { secret: IN_SECRET } });
+const newMotion = () => ({ title: `议题${next()}`, text: '具体方案', decidingBody: 'villagers_assembly' });
+
+async function createVillage(name: string): Promise<Village> {
+  const village = await asAdmin({ method: 'POST', url: '/api/villages', payload: { name, code: villageCode(), meetingRule: { kind: 'monthlyDay', day: 5, time: '19:30' } } }, 201);
+  const tokens = {} as Record<VillageRole, Headers>;
+  for (const role of ROLES) tokens[role] = bearer((await asAdmin({ method: 'POST', url: `/api/villages/${village.id}/tokens`, payload: { role } }, 201)).token);
+  return { id: village.id, tokens };
+}
+const villageCode = () => `3301060${String(next()).padStart(5, '0')}`;
+
+/** A scheduled meeting of village A with one draft motion, made by the admin. */
+async function freshMeeting() {
+  const meeting = await asAdmin({ method: 'POST', url: `/api/villages/${A.id}/meetings`, payload: { scheduledAt: freshInstant() } }, 201);
+  const motion = await asAdmin({ method: 'POST', url: `/api/meetings/${meeting.id}/motions`, payload: newMotion() }, 201);
+  return { meetingId: meeting.id as string, motionId: motion.id as string };
+}
+
+/** A motion of village A that is open for votes (its agenda was posted). */
+async function freshOpenMotion() {
+  const { meetingId, motionId } = await freshMeeting();
+  await asAdmin({ method: 'POST', url: `/api/meetings/${meetingId}/agenda/post` }, 202);
+  return motionId;
+}
+
+function expectUnauthorized(res: LightMyRequestResponse) {
+  expect(res.statusCode, res.body).toBe(401);
+  expect(res.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.any(String), requestId: expect.any(String) });
+}
+function expectForbidden(res: LightMyRequestResponse, messagePart: string) {
+  expect(res.statusCode, res.body).toBe(403);
+  expect(res.json()).toMatchObject({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining(messagePart), requestId: expect.any(String) });
+}
+
+const ROUTES: RouteRule[] = [
+  { route: 'POST /api/villages', allowed: ADMIN_ONLY, success: 201, request: async () => ({ method: 'POST', url: '/api/villages', payload: { name: '新村', code: villageCode(), meetingRule: { kind: 'monthlyDay', day: 10, time: '19:00' } } }) },
+  { route: 'GET /api/villages/:villageId', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}` }) },
+  { route: 'POST /api/villages/:villageId/tokens', allowed: ADMIN_ONLY, success: 201, request: async () => ({ method: 'POST', url: `/api/villages/${A.id}/tokens`, payload: { role: 'committee' } }) },
+  { route: 'POST /api/villages/:villageId/members', allowed: SECRETARY, success: 201, request: async () => ({ method: 'POST', url: `/api/villages/${A.id}/members`, payload: { name: '赵六', householdId: `H-${next()}` } }) },
+  { route: 'GET /api/villages/:villageId/members', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/members` }) },
+  { route: 'POST /api/villages/:villageId/members/:memberId/identities', allowed: SECRETARY, success: 201, request: async () => ({ method: 'POST', url: `/api/villages/${A.id}/members/${memberA}/identities`, payload: { platform: 'webhook', externalId: `wx-${next()}` } }) },
+  { route: 'POST /api/villages/:villageId/channels', allowed: SECRETARY, success: 201, request: async () => ({ method: 'POST', url: `/api/villages/${A.id}/channels`, payload: newChannel() }) },
+  { route: 'GET /api/villages/:villageId/channels', allowed: SECRETARY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/channels` }) },
+  { route: 'GET /api/villages/:villageId/deliveries', allowed: SECRETARY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/deliveries` }) },
+  { route: 'GET /api/villages/:villageId/meetings', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/meetings` }) },
+  { route: 'POST /api/villages/:villageId/meetings', allowed: SECRETARY, success: 201, request: async () => ({ method: 'POST', url: `/api/villages/${A.id}/meetings`, payload: { scheduledAt: freshInstant() } }) },
+  { route: 'POST /api/meetings/:meetingId/motions', allowed: SECRETARY, success: 201, request: async () => ({ method: 'POST', url: `/api/meetings/${meetingA}/motions`, payload: newMotion() }) },
+  { route: 'POST /api/meetings/:meetingId/agenda/post', allowed: SECRETARY, success: 202, request: async () => ({ method: 'POST', url: `/api/meetings/${(await freshMeeting()).meetingId}/agenda/post` }) },
+  { route: 'GET /api/motions/:motionId', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/motions/${motionA}` }) },
+  { route: 'POST /api/motions/:motionId/close', allowed: SECRETARY, success: 200, request: async () => ({ method: 'POST', url: `/api/motions/${await freshOpenMotion()}/close` }) },
+  { route: 'GET /api/villages/:villageId/log', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/log` }) },
+  { route: 'GET /api/villages/:villageId/log/verify', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/log/verify` }) },
+];
+
+beforeAll(async () => {
+  h = await createHarness(); // no workers: nothing is pushed to the channel's (unroutable) URL
+  A = await createVillage('阳光村');
+  B = await createVillage('月亮村');
+  memberA = (await asAdmin({ method: 'POST', url: `/api/villages/${A.id}/members`, payload: { name: '张三', householdId: 'H-1' } }, 201)).id;
+  await asAdmin({ method: 'POST', url: `/api/villages/${A.id}/channels`, payload: newChannel() }, 201);
+  ({ meetingId: meetingA, motionId: motionA } = await freshMeeting());
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+for (const rule of ROUTES) {
+  describe(rule.route, () => {
+    it('answers 401 without a token', async () => {
+      expectUnauthorized(await api({}, await rule.request()));
+    });
+
+    it('answers 401 for a token it does not know', async () => {
+      expectUnauthorized(await api(bearer('yg_not-a-real-token'), await rule.request()));
+    });
+
+    for (const role of ROLES) {
+      if (rule.allowed.includes(role)) {
+        it(`lets the ${role} of village A in (${rule.success})`, async () => {
+          const res = await api(A.tokens[role], await rule.request());
+          expect(res.statusCode, res.body).toBe(rule.success);
+        });
+        it(`answers 403 to the ${role} of village B`, async () => {
+          expectForbidden(await api(B.tokens[role], await rule.request()), 'another village');
+        });
+      } else {
+        it(`answers 403 to the ${role} of village A`, async () => {
+          expectForbidden(await api(A.tokens[role], await rule.request()), `Role "${role}"`);
+        });
+      }
+    }
+
+    it(`lets the admin in (${rule.success})`, async () => {
+      const res = await api(h.adminAuth, await rule.request());
+      expect(res.statusCode, res.body).toBe(rule.success);
+    });
+  });
+}
+
+describe('GET /api/villages/:villageId/live (WebSocket)', () => {
+  /** Opens the live log of village A and returns its first message; rejects with "Unexpected server response: <status>". */
+  async function firstLiveMessage(headers: Headers) {
+    let first: Promise<unknown> = Promise.resolve(undefined);
+    const ws = await h.app.injectWS(`/api/villages/${A.id}/live`, { headers }, {
+      onInit: (socket: LiveSocket) => {
+        first = new Promise((resolve) => socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
+      },
+    });
+    try {
+      return await first;
+    } finally {
+      ws.terminate();
+    }
+  }
+  const refused = (headers: Headers, status: number) =>
+    expect(firstLiveMessage(headers)).rejects.toThrow(`Unexpected server response: ${status}`);
+
+  it('refuses an upgrade without a token with 401', async () => {
+    await refused({}, 401);
+  });
+
+  it('refuses an upgrade with an unknown token with 401', async () => {
+    await refused(bearer('yg_not-a-real-token'), 401);
+  });
+
+  for (const role of ['committee', 'secretary'] as const) {
+    it(`subscribes the ${role} of village A`, async () => {
+      expect(await firstLiveMessage(A.tokens[role])).toEqual({ type: 'subscribed', villageId: A.id });
+    });
+    it(`refuses the ${role} of village B with 403`, async () => {
+      await refused(B.tokens[role], 403);
+    });
+  }
+
+  it('refuses the accountant of village A with 403', async () => {
+    await refused(A.tokens.accountant, 403);
+  });
+
+  it('subscribes the admin', async () => {
+    expect(await firstLiveMessage(h.adminAuth)).toEqual({ type: 'subscribed', villageId: A.id });
+  });
+});
+
+describe('lookups happen after authentication', () => {
+  it('answers 401, not 404, to an anonymous caller asking for an unknown meeting or motion', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const [method, url] of [['GET', `/api/motions/${unknown}`], ['POST', `/api/motions/${unknown}/close`], ['POST', `/api/meetings/${unknown}/agenda/post`]] as const) {
+      const res = await h.app.inject({ method, url });
+      expect(res.statusCode, url).toBe(401);
+    }
+  });
+});
