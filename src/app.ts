@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { installErrorHandler } from './http/error-handler.ts';
 import { channelRoutes } from './routes/channels.ts';
@@ -36,6 +37,16 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // The OpenAPI document is generated from the same zod schemas that validate requests.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Yangguang 阳光议事 API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const ctx = createRouteContext({ db: deps.db, services: deps.services, clock: deps.clock, feed: deps.feed });
   await app.register(healthRoutes, { db: deps.db, redis: deps.redis, isAccepting: deps.isAccepting ?? (() => true) });
