@@ -19,7 +19,8 @@ export interface OutboundDraft {
 export interface WorkContext {
   tx: Tx;
   now: Date;
-  log(event: LogEvent): Promise<LogEntry>;
+  /** Queues a decision-log entry; entries are appended at the end of the transaction (see createTransact). */
+  log(event: LogEvent): void;
   /** Writes outbox rows; rows that already exist (same id) are left alone, so a cause posts once. */
   send(drafts: OutboundDraft[]): Promise<void>;
 }
@@ -36,13 +37,12 @@ export function createTransact(deps: { db: Db; clock: Clock; queues: Queues; fee
     const outboxIds: string[] = [];
     const result = await deps.db.$transaction(async (tx) => {
       const now = deps.clock.now();
-      return work({
+      const pending: LogEvent[] = [];
+      const value = await work({
         tx,
         now,
-        async log(event) {
-          const entry = await appendLogEntry(tx, event, now);
-          logged.push(entry);
-          return entry;
+        log(event) {
+          pending.push(event);
         },
         async send(drafts) {
           if (drafts.length === 0) return;
@@ -54,6 +54,9 @@ export function createTransact(deps: { db: Db; clock: Clock; queues: Queues; fee
           outboxIds.push(...created.map((c) => c.id));
         },
       });
+      // Appending last keeps the per-village log lock for the shortest time: from here to commit.
+      for (const event of pending) logged.push(await appendLogEntry(tx, event, now));
+      return value;
     }, TX_OPTIONS);
     try {
       await deps.feed.publish(logged);
