@@ -34,16 +34,18 @@ export const logRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     (socket, request) => {
       let unsubscribe: (() => Promise<void>) | null = null;
       let closed = false;
+      // A socket may close while Redis is away or after shutdown closed the feed: log that, never reject unhandled.
+      const leave = (off: () => Promise<void>) => off().catch((err) => request.log.warn({ err }, 'live log unsubscribe failed'));
       socket.on('error', (err: Error) => request.log.warn({ err }, 'live log socket error'));
       socket.on('close', () => {
         closed = true;
-        void unsubscribe?.();
+        if (unsubscribe) void leave(unsubscribe);
       });
       ctx.feed
         .subscribe(request.params.villageId, (entry) => socket.send(JSON.stringify(entry)))
         .then((off) => {
           unsubscribe = off;
-          if (closed) void off();
+          if (closed) void leave(off);
           else socket.send(JSON.stringify({ type: 'subscribed', villageId: request.params.villageId }));
         })
         .catch((err) => {

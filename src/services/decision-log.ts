@@ -1,5 +1,6 @@
 import { GENESIS_HASH, hashEntry } from '../domain/decision-log.ts';
 import type { Tx } from '../store/prisma.ts';
+import type { Clock } from './clock.ts';
 
 export interface LogEvent {
   villageId: string;
@@ -19,7 +20,7 @@ export interface LogEntry extends LogEvent {
  * Appends one entry to the village's chain inside the caller's transaction. The advisory lock serialises
  * appenders of one village until commit, so concurrent writers can neither fork the chain nor leave a gap.
  */
-export async function appendLogEntry(tx: Tx, event: LogEvent, now: Date): Promise<LogEntry> {
+export async function appendLogEntry(tx: Tx, event: LogEvent, clock: Clock): Promise<LogEntry> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${event.villageId}, 0))`;
   const head = await tx.decisionLogEntry.findFirst({
     where: { villageId: event.villageId },
@@ -33,7 +34,8 @@ export async function appendLogEntry(tx: Tx, event: LogEvent, now: Date): Promis
     actor: event.actor,
     // A JSON round trip drops undefined members so the stored jsonb hashes the same as what we hash here.
     payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
-    createdAt: now,
+    // Read under the lock, so createdAt never decreases along a village's chain.
+    createdAt: clock.now(),
     prevHash: head?.hash ?? GENESIS_HASH,
   };
   const hash = hashEntry(fields);

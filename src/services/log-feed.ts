@@ -16,14 +16,15 @@ export interface LogFeed {
 export function createLogFeed(publisher: Redis, prefix: string, onError: (err: Error) => void): LogFeed {
   const subscriber = publisher.duplicate();
   subscriber.on('error', onError);
-  const listeners = new Map<string, Set<(entry: SerializedLogEntry) => void>>();
+  // One Redis subscription per village channel; every socket waits for the same confirmation.
+  const channels = new Map<string, { listeners: Set<(entry: SerializedLogEntry) => void>; ready: Promise<unknown> }>();
   const channelOf = (villageId: string) => `${prefix}:log:${villageId}`;
 
   subscriber.on('message', (channel: string, message: string) => {
-    const set = listeners.get(channel);
-    if (!set) return;
+    const subscription = channels.get(channel);
+    if (!subscription) return;
     const entry = JSON.parse(message) as SerializedLogEntry;
-    for (const listener of set) listener(entry);
+    for (const listener of subscription.listeners) listener(entry);
   });
 
   return {
@@ -34,17 +35,26 @@ export function createLogFeed(publisher: Redis, prefix: string, onError: (err: E
     },
     async subscribe(villageId, listener) {
       const channel = channelOf(villageId);
-      let set = listeners.get(channel);
-      if (!set) {
-        set = new Set();
-        listeners.set(channel, set);
-        await subscriber.subscribe(channel);
+      let subscription = channels.get(channel);
+      if (!subscription) {
+        const created = { listeners: new Set<(entry: SerializedLogEntry) => void>(), ready: subscriber.subscribe(channel) };
+        // A failed subscribe must not leave a channel that looks subscribed but is never fed.
+        created.ready.catch(() => channels.get(channel) === created && channels.delete(channel));
+        channels.set(channel, created);
+        subscription = created;
       }
-      set.add(listener);
+      subscription.listeners.add(listener);
+      try {
+        await subscription.ready;
+      } catch (err) {
+        subscription.listeners.delete(listener);
+        throw err;
+      }
+      const current = subscription;
       return async () => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(channel) === set) {
-          listeners.delete(channel);
+        current.listeners.delete(listener);
+        if (current.listeners.size === 0 && channels.get(channel) === current) {
+          channels.delete(channel);
           await subscriber.unsubscribe(channel);
         }
       };

@@ -55,7 +55,7 @@ export function createTransact(deps: { db: Db; clock: Clock; queues: Queues; fee
         },
       });
       // Appending last keeps the per-village log lock for the shortest time: from here to commit.
-      for (const event of pending) logged.push(await appendLogEntry(tx, event, now));
+      for (const event of pending) logged.push(await appendLogEntry(tx, event, deps.clock));
       return value;
     }, TX_OPTIONS);
     try {
