@@ -6,7 +6,7 @@ function partsIn(date: Date, timeZone: string) {
   }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const weekdayIndex = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), weekday: WEEKDAYS[weekdayIndex] };
+  return { year: get('year'), month: String(Number(get('month'))), day: String(Number(get('day'))), hour: get('hour'), minute: get('minute'), weekday: WEEKDAYS[weekdayIndex] };
 }
 
 /** "2026年12月5日（星期六）19:30" in the village's time zone. */
@@ -32,7 +32,8 @@ export function markdownToPlainText(markdown: string): string {
 
 /** Phone numbers are personal information: logs and chat replies show only 138****5678. */
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
+  // A mainland mobile with its +86 country code shows as the 11-digit number villagers know.
+  const digits = phone.replace(/\D/g, '').replace(/^86(1\d{10})$/, '$1');
   if (digits.length < 7) return '*'.repeat(digits.length);
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }

@@ -75,7 +75,7 @@ export function createChatInboundService({ transact, templates }: { transact: Tr
     }
     if (intent.comment) {
       const target = results.length === 1 ? motions.find((m) => m.number === results[0].motionNumber) ?? null : null;
-      await addComment(ctx, msg, member, motions, intent.comment, target?.id ?? null, inboundId, async () => {});
+      await addComment(ctx, msg, member, motions, intent.comment, target?.id ?? null, inboundId, reply);
     }
     return { kind: 'vote', results };
   }
