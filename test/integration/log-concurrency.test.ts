@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVillageWithTokens } from '../helpers/village.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { sendSignedMessage } from '../helpers/webhook-client.ts';
 
@@ -46,16 +47,7 @@ describe('decision log under concurrent writers', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     h = await createHarness();
     h2 = await createHarness({ shareWith: h });
-    const village = await api('POST', '/api/villages', h.adminAuth, { name: '并发村', code: '330106001002', meetingRule: { kind: 'monthlyDay', day: 5, time: '19:30' } });
-    expect(village.statusCode).toBe(201);
-    villageId = village.json().id;
-    const tokenOf = async (role: string) => {
-      const res = await api('POST', `/api/villages/${villageId}/tokens`, h.adminAuth, { role });
-      expect(res.statusCode).toBe(201);
-      return { authorization: `Bearer ${res.json().token}` };
-    };
-    secretary = await tokenOf('secretary');
-    committee = await tokenOf('committee');
+    ({ villageId, secretary, committee } = await createVillageWithTokens(h, { name: '并发村', code: '330106001002' }));
     for (let i = 0; i < VOTERS; i++) {
       const member = await api('POST', `/api/villages/${villageId}/members`, secretary, { name: `村民${i}`, householdId: `H-${i}`, isAdult: true, roles: ['villager'] });
       expect(member.statusCode).toBe(201);

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChatSink } from '../helpers/chat-sink.ts';
+import { createVillageWithTokens } from '../helpers/village.ts';
 import { createHarness, DATABASE_URL, eventually, type Harness } from '../helpers/harness.ts';
 import { sendSignedMessage } from '../helpers/webhook-client.ts';
 
@@ -31,16 +32,7 @@ describe('vertical slice on the real stack', () => {
   beforeAll(async () => {
     h = await createHarness({ workers: true });
     sink = await startChatSink();
-    const village = await api('POST', '/api/villages', h.adminAuth, { name: '阳光村', code: '330106001001', meetingRule: { kind: 'monthlyDay', day: 5, time: '19:30' } });
-    expect(village.statusCode).toBe(201);
-    villageId = village.json().id;
-    const tokenOf = async (role: string) => {
-      const res = await api('POST', `/api/villages/${villageId}/tokens`, h.adminAuth, { role });
-      expect(res.statusCode).toBe(201);
-      return { authorization: `Bearer ${res.json().token}` };
-    };
-    secretary = await tokenOf('secretary');
-    committee = await tokenOf('committee');
+    ({ villageId, secretary, committee } = await createVillageWithTokens(h, { name: '阳光村', code: '330106001001' }));
     for (const [key, name, isAdult] of [['zhang', '张三', true], ['li', '李四', true], ['wang', '王五', true], ['ming', '张小明', false]] as const) {
       const res = await api('POST', `/api/villages/${villageId}/members`, secretary, { name, householdId: `H-${key}`, isAdult, roles: ['villager'] });
       expect(res.statusCode).toBe(201);
