@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf, ANY_VILLAGE_ROLE, SECRETARY } from '../http/auth.ts';
 import type { RouteContext } from './context.ts';
 import { motionParams } from './schemas.ts';
@@ -15,4 +16,15 @@ export const motionRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx
     const principal = await ctx.guard(request, () => villageOfMotion(request.params.motionId), SECRETARY);
     return ctx.services.motions.close(request.params.motionId, actorOf(principal));
   });
+
+  // A written proxy (成员大会 only: an adult of the same household, at most one per holder).
+  app.post(
+    '/api/motions/:motionId/proxies',
+    { schema: { params: motionParams, body: z.object({ grantorId: z.uuid(), holderId: z.uuid() }) } },
+    async (request, reply) => {
+      const principal = await ctx.guard(request, () => villageOfMotion(request.params.motionId), SECRETARY);
+      const proxy = await ctx.services.proxies.record(request.params.motionId, request.body.grantorId, request.body.holderId, actorOf(principal));
+      return reply.status(201).send({ id: proxy.id, motionId: proxy.motionId, grantorId: proxy.grantorId, holderId: proxy.holderId });
+    },
+  );
 };

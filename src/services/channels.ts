@@ -38,7 +38,7 @@ export function createChannelService({ db, transact, secretKey }: { db: Db; tran
             inboundSecretEnc: input.inbound ? sealSecret(JSON.stringify(input.inbound), secretKey) : null,
           },
         });
-        await log({ villageId, type: 'channel.added', actor, payload: { channelId: channel.id, platform: input.platform, name: input.name, push: Boolean(input.outbound), receive: Boolean(input.inbound) } });
+        log({ villageId, type: 'channel.added', actor, payload: { channelId: channel.id, platform: input.platform, name: input.name, push: Boolean(input.outbound), receive: Boolean(input.inbound) } });
         return channel;
       });
     },

@@ -4,6 +4,7 @@ import type { PushAdapter } from '../chat/push.ts';
 import { pushWebhook } from '../chat/webhook.ts';
 import type { Queues } from '../jobs/queues.ts';
 import type { Db } from '../store/prisma.ts';
+import { createAttendanceService } from './attendance.ts';
 import { createChannelService } from './channels.ts';
 import { createChatInboundService } from './chat-inbound.ts';
 import type { Clock } from './clock.ts';
@@ -14,6 +15,7 @@ import { createMeetingService } from './meetings.ts';
 import { createMemberService } from './members.ts';
 import { createMotionService } from './motions.ts';
 import { createPlanner } from './planner.ts';
+import { createProxyService } from './proxies.ts';
 import type { Templates } from './templates.ts';
 import { createTransact } from './unit-of-work.ts';
 import { createVillageService } from './villages.ts';
@@ -40,12 +42,14 @@ export function createServices(deps: CoreDeps) {
   return {
     transact,
     villages: createVillageService({ db, transact, clock }),
-    members: createMemberService({ db, transact }),
+    members: createMemberService({ db, transact, clock }),
     channels,
     deliveries,
     meetings: createMeetingService({ db, transact, templates }),
     motions: createMotionService({ db, transact, templates }),
     chatInbound: createChatInboundService({ transact, templates }),
+    attendance: createAttendanceService({ db, transact }),
+    proxies: createProxyService({ db, transact }),
     log: createLogReviewService({ db }),
     planner: createPlanner({ db, queues, deliveries }),
   };

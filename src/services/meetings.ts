@@ -1,6 +1,8 @@
 import { decidingBodyLabel } from '../domain/deciding-body.ts';
 import { formatDateTimeZh, formatMonthZh } from '../domain/format.ts';
-import { Conflict, NotFound } from '../http/errors.ts';
+import { validateMotion } from '../domain/counting.ts';
+import type { SubjectKind } from '../domain/voting-rules.ts';
+import { Conflict, NotFound, Validation } from '../http/errors.ts';
 import type { Db } from '../store/prisma.ts';
 import { draftsForVillage } from './outbox.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
@@ -11,7 +13,16 @@ export interface NewMotion {
   title: string;
   text: string;
   decidingBody: string;
+  subjectKind?: SubjectKind;
+  householdRoute?: boolean;
+  groupName?: string;
   closesAt?: Date;
+}
+
+/** Refuses a motion the chosen body cannot lawfully decide, before anyone votes on it. */
+function checkMotionRule(input: NewMotion): void {
+  const found = validateMotion({ decidingBody: input.decidingBody, subjectKind: input.subjectKind ?? 'general', householdRoute: input.householdRoute ?? false, groupName: input.groupName ?? null });
+  if (!found.ok) throw new Validation(`body.subjectKind: ${found.reason}`);
 }
 
 export function createMeetingService({ db, transact, templates }: { db: Db; transact: Transact; templates: Templates }) {
@@ -39,12 +50,13 @@ export function createMeetingService({ db, transact, templates }: { db: Db; tran
       return transact(async ({ tx, log }) => {
         const [meeting] = await tx.meeting.createManyAndReturn({ data: [{ villageId, scheduledAt }], skipDuplicates: true });
         if (!meeting) return null;
-        await log({ villageId, type: 'meeting.scheduled', actor, payload: { meetingId: meeting.id, scheduledAt: scheduledAt.toISOString() } });
+        log({ villageId, type: 'meeting.scheduled', actor, payload: { meetingId: meeting.id, scheduledAt: scheduledAt.toISOString() } });
         return meeting;
       });
     },
 
     async addMotion(meetingId: string, input: NewMotion, actor: string) {
+      checkMotionRule(input);
       const meeting = await findMeeting(meetingId);
       try {
         return await transact(async ({ tx, log }) => {
@@ -53,9 +65,12 @@ export function createMeetingService({ db, transact, templates }: { db: Db; tran
           if (locked.status !== 'scheduled') throw new Conflict('议程已经发布，不能再增加议题（The agenda of this meeting has already been posted）');
           const last = await tx.motion.findFirst({ where: { meetingId }, orderBy: { number: 'desc' }, select: { number: true } });
           const motion = await tx.motion.create({
-            data: { meetingId, villageId: meeting.villageId, number: (last?.number ?? 0) + 1, title: input.title, text: input.text, decidingBody: input.decidingBody, closesAt: input.closesAt ?? null },
+            data: {
+              meetingId, villageId: meeting.villageId, number: (last?.number ?? 0) + 1, title: input.title, text: input.text, decidingBody: input.decidingBody,
+              subjectKind: input.subjectKind ?? 'general', householdRoute: input.householdRoute ?? false, groupName: input.groupName ?? null, closesAt: input.closesAt ?? null,
+            },
           });
-          await log({ villageId: meeting.villageId, type: 'motion.created', actor, payload: { motionId: motion.id, meetingId, number: motion.number, title: motion.title, text: motion.text, decidingBody: motion.decidingBody } });
+          log({ villageId: meeting.villageId, type: 'motion.created', actor, payload: { motionId: motion.id, meetingId, number: motion.number, title: motion.title, text: motion.text, decidingBody: motion.decidingBody, subjectKind: motion.subjectKind, householdRoute: motion.householdRoute, groupName: motion.groupName } });
           return motion;
         });
       } catch (err) {
@@ -84,7 +99,7 @@ export function createMeetingService({ db, transact, templates }: { db: Db; tran
         });
         const drafts = await draftsForVillage(tx, village.id, { key: `agenda-${meetingId}`, type: 'agenda', meetingId }, message);
         await send(drafts);
-        await log({
+        log({
           villageId: village.id,
           type: 'agenda.posted',
           actor,

@@ -1,33 +1,34 @@
-import { decideSimpleMajority, tallyVotes } from '../domain/tally.ts';
+import { countMotion, type MotionCount } from '../domain/counting.ts';
+import { tallyVotes } from '../domain/tally.ts';
 import { Conflict, NotFound } from '../http/errors.ts';
 import type { Db, Tx } from '../store/prisma.ts';
+import { checkedInMemberIds } from './attendance.ts';
 import { draftsForVillage } from './outbox.ts';
+import { loadRoster, motionSpecOf } from './roster.ts';
 import type { Templates } from './templates.ts';
 import type { Transact } from './unit-of-work.ts';
 
 type Tally = ReturnType<typeof tallyVotes>;
-export interface MotionResult {
-  tally: Tally;
-  outcome: 'passed' | 'failed';
-  rule: string;
-  reason: string;
-}
 
-const OUTCOME_LABEL = { passed: '通过', failed: '未通过' } as const;
+/** What closing froze: the count by the law's rule for the motion's body and subject, and the raw tally. */
+export type MotionResult = MotionCount & { tally: Tally };
 
-function decide(tally: Tally): MotionResult {
-  const outcome = decideSimpleMajority(tally);
-  const rule = '同意票超过参加表决人数的一半即通过';
-  const reason =
-    outcome === 'passed'
-      ? `同意 ${tally.yes} 票，超过参加表决 ${tally.total} 人的一半。`
-      : `同意 ${tally.yes} 票，未超过参加表决 ${tally.total} 人的一半。`;
-  return { tally, outcome, rule, reason };
-}
+const OUTCOME_LABEL = { passed: '通过', failed: '未通过', advisory: '仅作征求意见（未达到法定到会人数）' } as const;
 
 async function currentTally(db: Db | Tx, motionId: string): Promise<Tally> {
   const votes = await db.vote.findMany({ where: { motionId }, select: { choice: true } });
   return tallyVotes(votes.map((v) => v.choice));
+}
+
+async function countNow(tx: Tx, motion: { id: string; villageId: string; meetingId: string; decidingBody: string; subjectKind: string; householdRoute: boolean; groupName: string | null }): Promise<MotionResult> {
+  const [roster, votes, checkIns, proxies] = await Promise.all([
+    loadRoster(tx, { villageId: motion.villageId }),
+    tx.vote.findMany({ where: { motionId: motion.id }, orderBy: { createdAt: 'asc' }, select: { memberId: true, choice: true } }),
+    checkedInMemberIds(tx, motion.meetingId),
+    tx.proxy.findMany({ where: { motionId: motion.id }, select: { grantorId: true, holderId: true } }),
+  ]);
+  const count = countMotion({ motion: motionSpecOf(motion), roster, votes, checkIns, proxies });
+  return { ...count, tally: tallyVotes(votes.map((v) => v.choice)) };
 }
 
 export function createMotionService({ db, transact, templates }: { db: Db; transact: Transact; templates: Templates }) {
@@ -47,6 +48,9 @@ export function createMotionService({ db, transact, templates }: { db: Db; trans
       title: motion.title,
       text: motion.text,
       decidingBody: motion.decidingBody,
+      subjectKind: motion.subjectKind,
+      householdRoute: motion.householdRoute,
+      groupName: motion.groupName,
       status: motion.status,
       opensAt: motion.opensAt,
       closesAt: motion.closesAt,
@@ -54,6 +58,7 @@ export function createMotionService({ db, transact, templates }: { db: Db; trans
       tally,
       outcome: result?.outcome ?? null,
       rule: result?.rule ?? null,
+      numbers: result?.numbers ?? null,
       reason: result?.reason ?? null,
     };
   }
@@ -74,18 +79,19 @@ export function createMotionService({ db, transact, templates }: { db: Db; trans
       const closed = await transact(async ({ tx, log, send, now }) => {
         const claimed = await tx.motion.updateMany({ where: { id: motionId, status: 'open' }, data: { status: 'closed', closedAt: now } });
         if (claimed.count === 0) return null;
-        const result = decide(await currentTally(tx, motionId));
+        const result = await countNow(tx, motion);
         const updated = await tx.motion.update({ where: { id: motionId }, data: { result: result as object } });
         const open = await tx.motion.count({ where: { meetingId: motion.meetingId, status: { not: 'closed' } } });
         if (open === 0) await tx.meeting.update({ where: { id: motion.meetingId }, data: { status: 'closed' } });
         const message = await templates.render('result', {
           motion: { number: motion.number, title: motion.title },
-          tally: result.tally,
+          rule: result.rule,
+          counted: result.numbers,
           outcome: OUTCOME_LABEL[result.outcome],
-          reason: `${result.rule}。${result.reason}`,
+          reason: result.reason,
         });
         await send(await draftsForVillage(tx, motion.villageId, { key: `result-${motionId}`, type: 'result', meetingId: motion.meetingId }, message));
-        await log({ villageId: motion.villageId, type: 'motion.closed', actor, payload: { motionId, meetingId: motion.meetingId, number: motion.number, ...result } });
+        log({ villageId: motion.villageId, type: 'motion.closed', actor, payload: { motionId, meetingId: motion.meetingId, number: motion.number, ...result } });
         return updated;
       });
       const final = closed ?? (await find(motionId));

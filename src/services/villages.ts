@@ -28,7 +28,7 @@ export function createVillageService({ db, transact, clock }: { db: Db; transact
       try {
         const village = await transact(async ({ tx, log }) => {
           const created = await tx.village.create({ data: { ...input, meetingRule: input.meetingRule as object } });
-          await log({ villageId: created.id, type: 'village.created', actor, payload: { name: input.name, code: input.code, meetingRule: input.meetingRule, timezone: input.timezone } });
+          log({ villageId: created.id, type: 'village.created', actor, payload: { name: input.name, code: input.code, meetingRule: input.meetingRule, timezone: input.timezone } });
           return created;
         });
         return present(village);

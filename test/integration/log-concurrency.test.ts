@@ -62,7 +62,7 @@ describe('decision log under concurrent writers', { timeout: 60_000 }, () => {
     channelId = channel.json().id;
     const meeting = await api('POST', `/api/villages/${villageId}/meetings`, secretary, { scheduledAt: new Date(Date.now() + 2 * 86_400_000).toISOString() });
     expect(meeting.statusCode).toBe(201);
-    const motion = await api('POST', `/api/meetings/${meeting.json().id}/motions`, secretary, { title: '村西道路硬化', text: '村西道路硬化的具体方案', decidingBody: 'representatives_assembly' });
+    const motion = await api('POST', `/api/meetings/${meeting.json().id}/motions`, secretary, { title: '村西道路硬化', text: '村西道路硬化的具体方案', decidingBody: 'villagers_assembly' });
     expect(motion.statusCode).toBe(201);
     motionId = motion.json().id;
     expect((await api('POST', `/api/meetings/${meeting.json().id}/agenda/post`, secretary)).statusCode).toBe(202);

@@ -117,7 +117,7 @@ describe('scheduler: planner ticks on two instances', () => {
   });
 
   it('(b) posts the agenda once, when the lead time begins', async () => {
-    const motion = await api('POST', `/api/meetings/${meetingId}/motions`, secretary, { title: '村西道路硬化', text: '村西道路硬化的具体方案', decidingBody: 'representatives_assembly' });
+    const motion = await api('POST', `/api/meetings/${meetingId}/motions`, secretary, { title: '村西道路硬化', text: '村西道路硬化的具体方案', decidingBody: 'villagers_assembly' });
     expect(motion.statusCode).toBe(201);
     motionId = motion.json().id;
 
@@ -169,14 +169,14 @@ describe('scheduler: planner ticks on two instances', () => {
 
     const closed = await logged('motion.closed');
     expect(closed).toHaveLength(1);
-    expect(closed[0]).toMatchObject({ actor: 'system:scheduler', createdAt: past.toISOString(), payload: { motionId, outcome: 'failed' } });
+    expect(closed[0]).toMatchObject({ actor: 'system:scheduler', createdAt: past.toISOString(), payload: { motionId, outcome: 'advisory' } });
     expect(sent('result')).toHaveLength(1);
     expect(sent('agenda')).toHaveLength(1);
     expect(sink.requests).toHaveLength(2);
-    expect(JSON.parse(sent('result')[0].rawBody).text).toContain('结果：未通过');
+    expect(JSON.parse(sent('result')[0].rawBody).text).toContain('仅作征求意见');
 
     const state = await api('GET', `/api/motions/${motionId}`, h.adminAuth);
-    expect(state.json()).toMatchObject({ status: 'closed', closedAt: past.toISOString(), tally: { yes: 0, no: 0, abstain: 0, total: 0 }, outcome: 'failed' });
+    expect(state.json()).toMatchObject({ status: 'closed', closedAt: past.toISOString(), tally: { yes: 0, no: 0, abstain: 0, total: 0 }, outcome: 'advisory' });
     const meetings: Array<{ scheduledAt: Date; status: string }> = await h.core.db.meeting.findMany({ where: { villageId }, orderBy: { scheduledAt: 'asc' } });
     expect(meetings.map((m) => [m.scheduledAt.toISOString(), m.status])).toEqual([
       [DEC_5_MEETING.toISOString(), 'closed'],
