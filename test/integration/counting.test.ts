@@ -225,4 +225,19 @@ describe('binding chat accounts with a one-time code', () => {
     const logged = await h.core.db.decisionLogEntry.findFirst({ where: { villageId, type: 'vote.cast' }, orderBy: { seq: 'desc' } });
     expect((logged?.payload as { matched: unknown[] }).matched.length).toBeGreaterThan(0);
   });
+
+  it('lets one adult per household vote on a household-route 村民会议 motion', async () => {
+    const inject = (method: 'POST', url: string, payload?: object) => h.app.inject({ method, url, headers: secretary, payload });
+    for (const [name, ext] of [['钱一', 'wx-qian1'], ['钱二', 'wx-qian2']]) {
+      const id = (await inject('POST', `/api/villages/${villageId}/members`, { name, householdId: 'QIAN', roles: ['villager'] })).json().id;
+      await inject('POST', `/api/villages/${villageId}/members/${id}/identities`, { platform: 'webhook', externalId: ext });
+    }
+    const meeting = (await inject('POST', `/api/villages/${villageId}/meetings`, { scheduledAt: new Date(h.clock.now().getTime() + 2 * 86_400_000).toISOString() })).json().id;
+    const motion = (await inject('POST', `/api/meetings/${meeting}/motions`, { title: '集体土地出租', text: '…', decidingBody: 'villagers_assembly', householdRoute: true })).json();
+    expect(motion.number).toBe(1);
+    await inject('POST', `/api/meetings/${meeting}/agenda/post`);
+    expect((await say('wx-qian1', '同意')).results[0].status).toBe('cast');
+    expect((await say('wx-qian2', '反对')).results[0]).toMatchObject({ status: 'refused', reason: 'household_already_voted' });
+    expect(await lastReply()).toContain('已由钱一代表表决');
+  });
 });
