@@ -1,33 +1,27 @@
-import { request } from 'undici';
 import { z } from 'zod';
 import { signWebhook, verifyWebhook } from '../domain/webhook-signature.ts';
-import { classifyHttp, type PushAdapter } from './push.ts';
+import { postJson } from './http.ts';
+import { classifyHttp, type PlatformPush } from './platform.ts';
 
-const RESPONSE_BODY_LIMIT = 2_000;
-
-/** Push side of the generic signed webhook: JSON body, timestamp and HMAC-SHA256 signature headers. */
-export const pushWebhook: PushAdapter = async (channel, message, now) => {
-  if (!channel.outboundUrl || !channel.outboundSecret) return { outcome: 'fatal', error: 'channel has no push URL or secret' };
-  const body = JSON.stringify({ type: message.type, villageId: message.villageId, meetingId: message.meetingId, text: message.text, markdown: message.markdown });
-  const timestamp = Math.floor(now.getTime() / 1000);
-  try {
-    const res = await request(channel.outboundUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
+/** The generic signed webhook: our JSON body, with timestamp and HMAC-SHA256 signature headers. */
+export const webhookPush: PlatformPush = {
+  limits: [],
+  render: (input) => [{ type: input.type, villageId: input.villageId, meetingId: input.meetingId, text: input.text, markdown: input.markdown }],
+  async send(target, body, now) {
+    if (!target.secret) return { outcome: 'config_error', error: 'channel has no push secret' };
+    const raw = JSON.stringify(body);
+    const timestamp = Math.floor(now.getTime() / 1000);
+    try {
+      const answer = await postJson(target.url, raw, {
         'x-yangguang-timestamp': String(timestamp),
-        'x-yangguang-signature': signWebhook(channel.outboundSecret, timestamp, body),
-        'x-yangguang-delivery': message.id,
-      },
-      body,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    });
-    const text = (await res.body.text()).slice(0, RESPONSE_BODY_LIMIT);
-    return classifyHttp(res.statusCode, text);
-  } catch (err) {
-    return { outcome: 'retry', error: (err as Error).message };
-  }
+        'x-yangguang-signature': signWebhook(target.secret, timestamp, raw),
+        'x-yangguang-delivery': target.deliveryId,
+      });
+      return classifyHttp(answer.status, answer.body);
+    } catch (err) {
+      return { outcome: 'retry', error: (err as Error).message };
+    }
+  },
 };
 
 export const webhookInboundSchema = z.object({

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Services } from '../services/index.ts';
 import type { JobPayloads } from './queues.ts';
@@ -12,14 +12,27 @@ export function startWorkers(deps: { connection: Redis; prefix: string; services
 
   const deliveries = new Worker(
     'deliveries',
-    async (job: Job<JobPayloads['deliveries']['deliver']>) => {
+    async (job: Job<JobPayloads['deliveries']['deliver']>, token?: string) => {
       const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const result = await services.deliveries.deliver(job.data.outboundId, isLast);
-      if (result.step === 'retry') throw new Error(result.error ?? 'delivery failed');
-      if (result.step === 'failed') throw new UnrecoverableError(result.error ?? 'delivery failed');
+      if (result.step === 'retry') throw new Error(result.error);
+      if (result.step === 'failed') throw new UnrecoverableError(result.error);
+      if (result.step === 'delayed') {
+        // A rate limit waits without using up an attempt: the message is delayed, never dropped.
+        await job.moveToDelayed(Date.now() + result.delayMs, token);
+        throw new DelayedError();
+      }
       return result.step;
     },
     { ...options, concurrency: deps.concurrency ?? 20 },
+  );
+
+  const inbound = new Worker(
+    'inbound',
+    async (job: Job<JobPayloads['inbound']['process']>) => {
+      await services.chatInbound.process(job.data.inboundId);
+    },
+    { ...options, concurrency: deps.concurrency ?? 10 },
   );
 
   const tasks = new Worker(
@@ -42,12 +55,13 @@ export function startWorkers(deps: { connection: Redis; prefix: string; services
     { ...options, concurrency: deps.concurrency ?? 5 },
   );
 
-  for (const worker of [deliveries, tasks]) worker.on('error', deps.onError);
+  for (const worker of [deliveries, inbound, tasks]) worker.on('error', deps.onError);
   return {
     deliveries,
+    inbound,
     tasks,
     async close() {
-      await Promise.all([deliveries.close(), tasks.close()]);
+      await Promise.all([deliveries.close(), inbound.close(), tasks.close()]);
     },
   };
 }

@@ -10,6 +10,8 @@ export interface NewChannel {
   outbound?: { url: string; secret?: string };
   /** the platform's inbound credentials (signing secret, token, AES key …) */
   inbound?: Record<string, string>;
+  /** non-secret options: message format, keyword, receive mode … */
+  settings?: Record<string, unknown>;
 }
 
 export interface ChannelWithSecrets {
@@ -20,6 +22,18 @@ export interface ChannelWithSecrets {
   outboundUrl: string | null;
   outboundSecret: string | null;
   inbound: Record<string, string> | null;
+  settings: Record<string, unknown>;
+  healthy: boolean;
+}
+
+/** Shows where a channel pushes without its key: scheme, host and path only. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/[0-9a-f-]{20,}/gi, '…')}`;
+  } catch {
+    return '…';
+  }
 }
 
 /** Channel secrets are sealed with AES-256-GCM before they reach the database and opened only when used. */
@@ -33,7 +47,8 @@ export function createChannelService({ db, transact, secretKey }: { db: Db; tran
             villageId,
             platform: input.platform,
             name: input.name,
-            outboundUrl: input.outbound?.url ?? null,
+            outboundUrl: input.outbound?.url ? sealSecret(input.outbound.url, secretKey) : null,
+            settings: (input.settings ?? {}) as object,
             outboundSecretEnc: input.outbound?.secret ? sealSecret(input.outbound.secret, secretKey) : null,
             inboundSecretEnc: input.inbound ? sealSecret(JSON.stringify(input.inbound), secretKey) : null,
           },
@@ -44,11 +59,22 @@ export function createChannelService({ db, transact, secretKey }: { db: Db; tran
     },
 
     async list(villageId: string) {
-      return db.channel.findMany({
+      const rows = await db.channel.findMany({
         where: { villageId },
         orderBy: { createdAt: 'asc' },
-        select: { id: true, platform: true, name: true, outboundUrl: true, healthy: true, healthMessage: true, createdAt: true },
+        select: { id: true, platform: true, name: true, outboundUrl: true, inboundSecretEnc: true, settings: true, healthy: true, healthMessage: true, createdAt: true },
       });
+      return rows.map(({ outboundUrl, inboundSecretEnc, ...c }) => ({
+        ...c,
+        push: outboundUrl ? redactUrl(openSecret(outboundUrl, secretKey)) : null,
+        receive: Boolean(inboundSecretEnc),
+        inboundPath: `/hooks/${c.platform}/${c.id}`,
+      }));
+    },
+
+    /** A configuration error answered by the platform marks the channel unhealthy, with the platform's words. */
+    async markHealth(channelId: string, healthy: boolean, message: string | null) {
+      await db.channel.update({ where: { id: channelId }, data: { healthy, healthMessage: message } });
     },
 
     async load(channelId: string): Promise<ChannelWithSecrets | null> {
@@ -59,7 +85,9 @@ export function createChannelService({ db, transact, secretKey }: { db: Db; tran
         villageId: row.villageId,
         platform: row.platform,
         name: row.name,
-        outboundUrl: row.outboundUrl,
+        outboundUrl: row.outboundUrl ? openSecret(row.outboundUrl, secretKey) : null,
+        settings: (row.settings ?? {}) as Record<string, unknown>,
+        healthy: row.healthy,
         outboundSecret: row.outboundSecretEnc ? openSecret(row.outboundSecretEnc, secretKey) : null,
         inbound: row.inboundSecretEnc ? (JSON.parse(openSecret(row.inboundSecretEnc, secretKey)) as Record<string, string>) : null,
       };

@@ -11,6 +11,8 @@ export interface ChatMessage {
   senderId: string;
   text: string;
   sentAt?: Date;
+  /** a platform's per-message reply URL (DingTalk sessionWebhook) and until when it works */
+  replyVia?: { url: string; expiresAt: string };
 }
 
 export type Reply = (template: string, vars: Record<string, unknown>) => Promise<void>;

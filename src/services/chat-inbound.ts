@@ -1,7 +1,10 @@
 import { ACCEPTED_FORMS_ZH, parseBallot } from '../domain/ballot.ts';
+import { sealSecret } from '../domain/secret-box.ts';
+import type { Db } from '../store/prisma.ts';
 import { addComment, attend, bind, query } from './chat-commands.ts';
-import { motionsOfCurrentMeeting, isVotable, type ChatMessage, type InboundContext, type SenderMember } from './chat-context.ts';
+import { isVotable, motionsOfCurrentMeeting, type ChatMessage, type InboundContext, type SenderMember } from './chat-context.ts';
 import { castVote, type VoteResult } from './chat-votes.ts';
+import { draftFor } from './outbox.ts';
 import type { RenderedMessage, Templates } from './templates.ts';
 import type { Transact, WorkContext } from './unit-of-work.ts';
 
@@ -17,29 +20,55 @@ export type InboundOutcome =
   | { kind: 'query' };
 
 /**
- * Records one inbound message exactly once: the InboundMessage row, its effect (vote, comment, check-in,
- * binding …), the decision-log entries and the reply all commit together; a repeated platform message id
- * has no second effect.
+ * Inbound chat messages in two steps. `accept` stores the raw message durably (unique per platform message id,
+ * so a repeated delivery is recognised) and is all a platform's deadline has to wait for. `process` then has
+ * the message's effect, its decision-log entries and its reply commit together, exactly once; rows left
+ * unprocessed (a crash between the steps) are picked up by the sweeper.
  */
-export function createChatInboundService({ transact, templates }: { transact: Transact; templates: Templates }) {
-  async function receive(msg: ChatMessage): Promise<InboundOutcome> {
+export function createChatInboundService({ db, transact, templates, secretKey }: { db: Db; transact: Transact; templates: Templates; secretKey: Buffer }) {
+  async function accept(msg: ChatMessage): Promise<{ status: 'accepted' | 'duplicate'; inboundId: string | null }> {
+    const [row] = await db.inboundMessage.createManyAndReturn({
+      data: [{
+        villageId: msg.villageId, channelId: msg.channelId, platform: msg.platform, messageId: msg.messageId, senderId: msg.senderId, text: msg.text,
+        sentAt: msg.sentAt ?? null, replyViaEnc: msg.replyVia ? sealSecret(JSON.stringify(msg.replyVia), secretKey) : null,
+      }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    return row ? { status: 'accepted', inboundId: row.id } : { status: 'duplicate', inboundId: null };
+  }
+
+  async function process(inboundId: string): Promise<InboundOutcome | null> {
     return transact(async (work) => {
-      const [inbound] = await work.tx.inboundMessage.createManyAndReturn({
-        data: [{ villageId: msg.villageId, channelId: msg.channelId, platform: msg.platform, messageId: msg.messageId, senderId: msg.senderId, text: msg.text, sentAt: msg.sentAt ?? null, receivedAt: work.now }],
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      if (!inbound) return { kind: 'duplicate' } as const;
+      // The row lock makes a sweeper and a worker that pick the same message take turns; the second sees it done.
+      const [row] = await work.tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "InboundMessage" WHERE id = ${inboundId}::uuid AND "processedAt" IS NULL FOR UPDATE`;
+      if (!row) return null;
+      const stored = await work.tx.inboundMessage.findUniqueOrThrow({ where: { id: inboundId } });
+      const msg: ChatMessage = { platform: stored.platform, channelId: stored.channelId, villageId: stored.villageId, messageId: stored.messageId, senderId: stored.senderId, text: stored.text, sentAt: stored.sentAt ?? undefined };
       const replies: RenderedMessage[] = [];
-      const ic: InboundContext = { work, msg, inboundId: inbound.id, matched: [], reply: async (name, vars) => void replies.push(await templates.render(`replies/${name}`, vars)) };
+      const ic: InboundContext = { work, msg, inboundId, matched: [], reply: async (name, vars) => void replies.push(await templates.render(`replies/${name}`, vars)) };
       const outcome = await dispatch(ic);
-      await work.tx.inboundMessage.update({ where: { id: inbound.id }, data: { outcome: outcome as object } });
-      await queueReply(work, msg, inbound.id, replies);
+      await work.tx.inboundMessage.update({ where: { id: inboundId }, data: { outcome: outcome as object, processedAt: work.now } });
+      await queueReply(work, msg, inboundId, stored.replyViaEnc, replies);
       return outcome;
     });
   }
 
-  return { receive };
+  return {
+    accept,
+    process,
+    /** Both steps at once, for callers that answer with the outcome (our own signed webhook). */
+    async receive(msg: ChatMessage): Promise<InboundOutcome> {
+      const accepted = await accept(msg);
+      if (!accepted.inboundId) return { kind: 'duplicate' };
+      return (await process(accepted.inboundId)) ?? { kind: 'duplicate' };
+    },
+    /** Accepted messages still unprocessed after the grace period (the process job was lost). */
+    async staleUnprocessed(olderThan: Date, limit = 500) {
+      const rows = await db.inboundMessage.findMany({ where: { processedAt: null, receivedAt: { lt: olderThan } }, select: { id: true }, take: limit });
+      return rows.map((r) => r.id);
+    },
+  };
 }
 
 async function dispatch(ic: InboundContext): Promise<InboundOutcome> {
@@ -88,12 +117,13 @@ async function dispatch(ic: InboundContext): Promise<InboundOutcome> {
   }
 }
 
-async function queueReply(work: WorkContext, msg: ChatMessage, inboundId: string, replies: RenderedMessage[]) {
+/** The reply goes back to the channel the message came from: its push side, or the message's own reply URL. */
+async function queueReply(work: WorkContext, msg: ChatMessage, inboundId: string, replyViaEnc: string | null, replies: RenderedMessage[]) {
   if (replies.length === 0) return;
-  const channel = await work.tx.channel.findUnique({ where: { id: msg.channelId }, select: { outboundUrl: true } });
-  if (!channel?.outboundUrl) return;
-  await work.send([{
-    id: `reply-${inboundId}`, villageId: msg.villageId, channelId: msg.channelId, type: 'reply',
-    text: replies.map((r) => r.text).join('\n'), markdown: replies.map((r) => r.markdown).join('\n\n'),
-  }]);
+  const channel = await work.tx.channel.findUnique({ where: { id: msg.channelId }, select: { id: true, platform: true, settings: true, outboundUrl: true } });
+  if (!channel || (!channel.outboundUrl && !replyViaEnc)) return;
+  const message = { text: replies.map((r) => r.text).join('\n'), markdown: replies.map((r) => r.markdown).join('\n\n') };
+  await work.send([draftFor(channel, msg.villageId, { key: `reply-${inboundId}`, type: 'reply' }, message, { replyViaEnc })]);
 }
+
+export type ChatInboundService = ReturnType<typeof createChatInboundService>;

@@ -1,7 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { PushAdapter } from '../chat/push.ts';
-import { pushWebhook } from '../chat/webhook.ts';
 import type { Queues } from '../jobs/queues.ts';
 import type { Db } from '../store/prisma.ts';
 import { createAttendanceService } from './attendance.ts';
@@ -15,6 +13,7 @@ import { createMeetingService } from './meetings.ts';
 import { createMemberService } from './members.ts';
 import { createMotionService } from './motions.ts';
 import { createPlanner } from './planner.ts';
+import { createRateLimits } from './rate-limits.ts';
 import { createProxyService } from './proxies.ts';
 import type { Templates } from './templates.ts';
 import { createTransact } from './unit-of-work.ts';
@@ -31,14 +30,13 @@ export interface CoreDeps {
   logger: FastifyBaseLogger;
 }
 
-export const PUSH_ADAPTERS: Partial<Record<string, PushAdapter>> = { webhook: pushWebhook };
-
 /** Wires every use case once; HTTP routes, chat hooks, workers and the planner all call these. */
 export function createServices(deps: CoreDeps) {
   const { db, clock, templates, secretKey, queues } = deps;
   const transact = createTransact(deps);
   const channels = createChannelService({ db, transact, secretKey });
-  const deliveries = createDeliveryService({ db, clock, channels, adapters: PUSH_ADAPTERS });
+  const deliveries = createDeliveryService({ db, clock, channels, secretKey, rateLimits: createRateLimits(deps.redis, deps.queues.prefix) });
+  const chatInbound = createChatInboundService({ db, transact, templates, secretKey });
   return {
     transact,
     villages: createVillageService({ db, transact, clock }),
@@ -47,11 +45,11 @@ export function createServices(deps: CoreDeps) {
     deliveries,
     meetings: createMeetingService({ db, transact, templates }),
     motions: createMotionService({ db, transact, templates }),
-    chatInbound: createChatInboundService({ transact, templates }),
+    chatInbound,
     attendance: createAttendanceService({ db, transact }),
     proxies: createProxyService({ db, transact }),
     log: createLogReviewService({ db }),
-    planner: createPlanner({ db, queues, deliveries }),
+    planner: createPlanner({ db, queues, deliveries, chatInbound }),
   };
 }
 

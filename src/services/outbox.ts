@@ -1,21 +1,41 @@
+import { PUSH_PLATFORMS } from '../chat/registry.ts';
 import type { Tx } from '../store/prisma.ts';
 import type { RenderedMessage } from './templates.ts';
 import type { OutboundDraft } from './unit-of-work.ts';
 
-/** One outbox draft per push-capable channel of the village, each with an id derived from the cause. */
-export async function draftsForVillage(
-  tx: Tx,
-  villageId: string,
-  cause: { key: string; type: string; meetingId?: string | null },
-  message: RenderedMessage,
-): Promise<OutboundDraft[]> {
-  const channels = await tx.channel.findMany({ where: { villageId, outboundUrl: { not: null } }, select: { id: true }, orderBy: { createdAt: 'asc' } });
-  return channels.map((c) => ({
-    id: `${cause.key}-${c.id}`,
+interface Cause {
+  /** makes the outbox id deterministic: the same cause for the same channel is one row */
+  key: string;
+  type: string;
+  meetingId?: string | null;
+}
+
+interface PushChannel {
+  id: string;
+  platform: string;
+  settings: unknown;
+}
+
+/** One outbox draft for one channel, rendered into that platform's bodies within its limits. */
+export function draftFor(channel: PushChannel, villageId: string, cause: Cause, message: RenderedMessage, extra: { mentionMobiles?: string[]; replyViaEnc?: string | null } = {}): OutboundDraft {
+  const platform = PUSH_PLATFORMS[channel.platform];
+  const parts = platform
+    ? platform.render({ type: cause.type, villageId, meetingId: cause.meetingId ?? null, ...message, mentionMobiles: extra.mentionMobiles }, (channel.settings ?? {}) as Record<string, unknown>)
+    : [];
+  return {
+    id: `${cause.key}-${channel.id}`,
     villageId,
-    channelId: c.id,
+    channelId: channel.id,
     meetingId: cause.meetingId ?? null,
     type: cause.type,
     ...message,
-  }));
+    parts,
+    replyViaEnc: extra.replyViaEnc ?? null,
+  };
+}
+
+/** One draft per push-capable channel of the village. */
+export async function draftsForVillage(tx: Tx, villageId: string, cause: Cause, message: RenderedMessage): Promise<OutboundDraft[]> {
+  const channels = await tx.channel.findMany({ where: { villageId, outboundUrl: { not: null } }, select: { id: true, platform: true, settings: true }, orderBy: { createdAt: 'asc' } });
+  return channels.map((c) => draftFor(c, villageId, cause, message));
 }

@@ -2,12 +2,13 @@ import { planDue, type PlannedJob } from '../domain/planner.ts';
 import type { MeetingRule } from '../domain/schedule.ts';
 import type { Queues } from '../jobs/queues.ts';
 import type { Db } from '../store/prisma.ts';
+import type { ChatInboundService } from './chat-inbound.ts';
 import type { DeliveryService } from './deliveries.ts';
 
 const OUTBOX_GRACE_MS = 60_000;
 
-/** The cron tick: reads what is due, enqueues deterministic jobs, re-enqueues outbox rows that lost their job. */
-export function createPlanner(deps: { db: Db; queues: Queues; deliveries: DeliveryService }) {
+/** The cron tick: reads what is due, enqueues deterministic jobs, re-enqueues outbox and inbox rows that lost their job. */
+export function createPlanner(deps: { db: Db; queues: Queues; deliveries: DeliveryService; chatInbound: ChatInboundService }) {
   return {
     async tick(now: Date): Promise<PlannedJob[]> {
       const [villages, scheduledMeetings, openMotions] = await Promise.all([
@@ -24,9 +25,9 @@ export function createPlanner(deps: { db: Db; queues: Queues; deliveries: Delive
         now,
       );
       for (const job of jobs) await deps.queues.enqueueTask(job.name, job.jobId, job.data as never);
-      for (const id of await deps.deliveries.stalePending(new Date(now.getTime() - OUTBOX_GRACE_MS))) {
-        await deps.queues.enqueueDelivery(id);
-      }
+      const graceEnd = new Date(now.getTime() - OUTBOX_GRACE_MS);
+      for (const id of await deps.deliveries.stalePending(graceEnd)) await deps.queues.enqueueDelivery(id);
+      for (const id of await deps.chatInbound.staleUnprocessed(graceEnd)) await deps.queues.enqueueInbound(id);
       return jobs;
     },
   };

@@ -14,6 +14,9 @@ export interface OutboundDraft {
   type: string;
   text: string;
   markdown: string;
+  /** the platform bodies, rendered when the row is written so delivery only signs and sends */
+  parts: unknown[];
+  replyViaEnc?: string | null;
 }
 
 export interface WorkContext {
@@ -47,7 +50,7 @@ export function createTransact(deps: { db: Db; clock: Clock; queues: Queues; fee
         async send(drafts) {
           if (drafts.length === 0) return;
           const created = await tx.outboundMessage.createManyAndReturn({
-            data: drafts.map((d) => ({ ...d, meetingId: d.meetingId ?? null, createdAt: now })),
+            data: drafts.map((d) => ({ ...d, parts: d.parts as object[], meetingId: d.meetingId ?? null, createdAt: now })),
             skipDuplicates: true,
             select: { id: true },
           });

@@ -55,6 +55,7 @@ export async function createHarness(opts: HarnessOptions = {}) {
       if (!opts.shareWith) {
         await core.queues.deliveries.obliterate({ force: true });
         await core.queues.tasks.obliterate({ force: true });
+        await core.queues.inbound.obliterate({ force: true });
       }
       await core.close();
       if (!opts.shareWith) await dropSchema(schema);
