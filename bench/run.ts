@@ -30,7 +30,7 @@ async function inboundVotes(total: number, concurrency: number) {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   await applyMigrations({ databaseUrl: DATABASE_URL, schema });
   const core = createCore({ databaseUrl: DATABASE_URL, schema, redisUrl: REDIS_URL, prefix: `ygbench-${schema}`, secretKey: randomBytes(32), clock: systemClock, logger: pino({ level: 'silent' }) });
-  const app = await buildApp({ db: core.db, redis: core.redis, services: core.services, feed: core.feed, clock: systemClock });
+  const app = await buildApp({ db: core.db, redis: core.redis, services: core.services, feed: core.feed, queues: core.queues, clock: systemClock });
   try {
     const { services } = core;
     const village = await services.villages.create({ name: '压测村', code: '000000000001', meetingRule: { kind: 'monthlyDay', day: 5, time: '19:30' }, timezone: 'Asia/Shanghai' }, 'bench');

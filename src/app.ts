@@ -7,7 +7,11 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { createRouteContext } from './routes/context.ts';
 import { healthRoutes } from './routes/health.ts';
+import { dingtalkHookRoutes } from './routes/hooks-dingtalk.ts';
+import { feishuHookRoutes } from './routes/hooks-feishu.ts';
+import { onebotHookRoutes } from './routes/hooks-onebot.ts';
 import { webhookHookRoutes } from './routes/hooks-webhook.ts';
+import { wecomHookRoutes } from './routes/hooks-wecom.ts';
 import { logRoutes } from './routes/log.ts';
 import { meetingRoutes } from './routes/meetings.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -17,12 +21,14 @@ import type { Clock } from './services/clock.ts';
 import type { Services } from './services/index.ts';
 import type { LogFeed } from './services/log-feed.ts';
 import type { Db } from './store/prisma.ts';
+import type { Queues } from './jobs/queues.ts';
 
 export interface AppDeps {
   db: Db;
   redis: Redis;
   services: Services;
   feed: LogFeed;
+  queues: Queues;
   clock: Clock;
   /** pino options (or false); the server passes its configured level, tests usually pass false */
   logger?: FastifyServerOptions['logger'];
@@ -48,11 +54,13 @@ export async function buildApp(deps: AppDeps) {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const ctx = createRouteContext({ db: deps.db, services: deps.services, clock: deps.clock, feed: deps.feed });
+  const ctx = createRouteContext({ db: deps.db, services: deps.services, clock: deps.clock, feed: deps.feed, queues: deps.queues });
   await app.register(healthRoutes, { db: deps.db, redis: deps.redis, isAccepting: deps.isAccepting ?? (() => true) });
   for (const routes of [villageRoutes, memberRoutes, channelRoutes, meetingRoutes, motionRoutes, logRoutes]) {
     await app.register(routes, ctx);
   }
-  await app.register(webhookHookRoutes, ctx);
+  for (const hooks of [webhookHookRoutes, wecomHookRoutes, dingtalkHookRoutes, feishuHookRoutes, onebotHookRoutes]) {
+    await app.register(hooks, ctx);
+  }
   return app;
 }

@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './infra/embedded-postgres.ts';
 import { startEmbeddedRedis } from './infra/embedded-redis.ts';
 import { resolveSecretKey } from './infra/secret-key.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
+import { startLongConnections } from './chat/connections.ts';
 import { systemClock } from './services/clock.ts';
 import { applyMigrations } from './store/migrate.ts';
 import path from 'node:path';
@@ -40,11 +41,13 @@ async function main() {
   let accepting = true;
   const runApi = config.ROLE !== 'worker';
   const runWorker = config.ROLE !== 'api';
-  const app = runApi ? await buildApp({ db: core.db, redis: core.redis, services: core.services, feed: core.feed, clock: systemClock, logger: { level: config.LOG_LEVEL }, isAccepting: () => accepting }) : null;
+  const app = runApi ? await buildApp({ db: core.db, redis: core.redis, services: core.services, feed: core.feed, queues: core.queues, clock: systemClock, logger: { level: config.LOG_LEVEL }, isAccepting: () => accepting }) : null;
   let workers: Workers | null = null;
   let tick: ScheduledTask | null = null;
+  let connections: Awaited<ReturnType<typeof startLongConnections>> | null = null;
   if (runWorker) {
     workers = startWorkers({ connection: core.workerRedis, prefix: config.QUEUE_PREFIX, services: core.services, onError: (err) => logger.error({ err }, 'worker error') });
+    connections = await startLongConnections({ db: core.db, channels: core.services.channels, chatInbound: core.services.chatInbound, log: logger });
     tick = cron.schedule('* * * * *', () => {
       core.services.planner.tick(systemClock.now()).catch((err) => logger.error({ err }, 'planner tick failed'));
     });
@@ -68,6 +71,7 @@ async function main() {
     }, config.SHUTDOWN_TIMEOUT_MS).unref();
     accepting = false;
     await tick?.stop();
+    await connections?.close();
     await app?.close();
     await workers?.close();
     await core.close();

@@ -4,12 +4,14 @@ import type { Services } from '../services/index.ts';
 import type { Db } from '../store/prisma.ts';
 import type { Clock } from '../services/clock.ts';
 import type { LogFeed } from '../services/log-feed.ts';
+import type { Queues } from '../jobs/queues.ts';
 
 export interface RouteContext {
   db: Db;
   services: Services;
   clock: Clock;
   feed: LogFeed;
+  queues: Queues;
   /**
    * 401 without a valid token; 403 when the role or the village does not fit. The village may be given as a
    * lookup (of a meeting or motion), which runs only after authentication so anonymous callers learn nothing.

@@ -1,5 +1,7 @@
 import { ACCEPTED_FORMS_ZH, parseBallot } from '../domain/ballot.ts';
+import { stripMentions } from '../domain/mention.ts';
 import { sealSecret } from '../domain/secret-box.ts';
+import type { Queues } from '../jobs/queues.ts';
 import type { Db } from '../store/prisma.ts';
 import { addComment, attend, bind, query } from './chat-commands.ts';
 import { isVotable, motionsOfCurrentMeeting, type ChatMessage, type InboundContext, type SenderMember } from './chat-context.ts';
@@ -9,6 +11,9 @@ import type { RenderedMessage, Templates } from './templates.ts';
 import type { Transact, WorkContext } from './unit-of-work.ts';
 
 export type { ChatMessage } from './chat-context.ts';
+
+/** A verified message as a platform adapter hands it over; the channel supplies the rest. */
+export type ChannelMessage = Omit<ChatMessage, 'channelId' | 'villageId' | 'platform'>;
 
 export type InboundOutcome =
   | { kind: 'duplicate' }
@@ -25,7 +30,7 @@ export type InboundOutcome =
  * the message's effect, its decision-log entries and its reply commit together, exactly once; rows left
  * unprocessed (a crash between the steps) are picked up by the sweeper.
  */
-export function createChatInboundService({ db, transact, templates, secretKey }: { db: Db; transact: Transact; templates: Templates; secretKey: Buffer }) {
+export function createChatInboundService({ db, transact, templates, secretKey, queues }: { db: Db; transact: Transact; templates: Templates; secretKey: Buffer; queues: Queues }) {
   async function accept(msg: ChatMessage): Promise<{ status: 'accepted' | 'duplicate'; inboundId: string | null }> {
     const [row] = await db.inboundMessage.createManyAndReturn({
       data: [{
@@ -57,6 +62,16 @@ export function createChatInboundService({ db, transact, templates, secretKey }:
   return {
     accept,
     process,
+    /**
+     * What a platform hook or long connection calls with a verified message: strip the @bot mention, store the
+     * message, queue its processing. A failed enqueue is only logged: the sweeper processes stored rows.
+     */
+    async acceptFromChannel(channel: { id: string; villageId: string; platform: ChatMessage['platform']; settings: Record<string, unknown> }, msg: ChannelMessage, onEnqueueError: (err: Error) => void) {
+      const text = stripMentions(msg.text, (channel.settings.botName as string | undefined) ?? null);
+      const accepted = await accept({ ...msg, text, platform: channel.platform, channelId: channel.id, villageId: channel.villageId });
+      if (accepted.inboundId) await queues.enqueueInbound(accepted.inboundId).catch(onEnqueueError);
+      return accepted.status;
+    },
     /** Both steps at once, for callers that answer with the outcome (our own signed webhook). */
     async receive(msg: ChatMessage): Promise<InboundOutcome> {
       const accepted = await accept(msg);

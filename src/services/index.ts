@@ -36,7 +36,7 @@ export function createServices(deps: CoreDeps) {
   const transact = createTransact(deps);
   const channels = createChannelService({ db, transact, secretKey });
   const deliveries = createDeliveryService({ db, clock, channels, secretKey, rateLimits: createRateLimits(deps.redis, deps.queues.prefix) });
-  const chatInbound = createChatInboundService({ db, transact, templates, secretKey });
+  const chatInbound = createChatInboundService({ db, transact, templates, secretKey, queues });
   return {
     transact,
     villages: createVillageService({ db, transact, clock }),

@@ -36,7 +36,7 @@ export async function createHarness(opts: HarnessOptions = {}) {
   const logger = pino({ level: 'silent' });
   const core = createCore({ databaseUrl: DATABASE_URL, schema, redisUrl: REDIS_URL, prefix, secretKey, clock, logger });
   await core.services.villages.ensureAdminToken(ADMIN_TOKEN);
-  const app = await buildApp({ db: core.db, redis: core.redis, services: core.services, feed: core.feed, clock });
+  const app = await buildApp({ db: core.db, redis: core.redis, services: core.services, feed: core.feed, queues: core.queues, clock });
   let workers: Workers | null = null;
   if (opts.workers) workers = startWorkers({ connection: core.workerRedis, prefix, services: core.services, onError: () => {} });
 
