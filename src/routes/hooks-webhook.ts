@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { verifyInboundWebhook, webhookInboundSchema } from '../chat/webhook.ts';
-import { NotFound, Unauthorized, Validation } from '../http/errors.ts';
+import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { uuid } from './schemas.ts';
+import { keepRawBodies, loadReceiveChannel } from './hooks-common.ts';
 
 const REASONS = {
   missing_headers: 'Missing X-Yangguang-Timestamp or X-Yangguang-Signature header',
@@ -14,12 +14,11 @@ const REASONS = {
 /** Inbound side of the generic signed webhook: verify over the raw bytes, then parse, then record once. */
 export const webhookHookRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => {
   // The signature covers the exact bytes, so this scope keeps the body raw and parses JSON only after verifying.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+  keepRawBodies(app);
 
   app.post('/hooks/webhook/:channelId', async (request) => {
     const { channelId } = request.params as { channelId: string };
-    const channel = uuid.safeParse(channelId).success ? await ctx.services.channels.load(channelId) : null;
-    if (!channel || channel.platform !== 'webhook' || !channel.inbound?.secret) throw new NotFound(`No webhook receive channel ${channelId}`);
+    const channel = await loadReceiveChannel(ctx, 'webhook', channelId);
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const check = verifyInboundWebhook(channel.inbound.secret, request.headers, rawBody, ctx.clock.now());
     if (!check.ok) {
