@@ -56,6 +56,9 @@ export async function createHarness(opts: HarnessOptions = {}) {
         await core.queues.deliveries.obliterate({ force: true });
         await core.queues.tasks.obliterate({ force: true });
         await core.queues.inbound.obliterate({ force: true });
+        // Per-robot rate-limit counters outlive the queues; they belong to this suite's prefix.
+        const keys = await core.redis.keys(`${prefix}:rl:*`);
+        if (keys.length > 0) await core.redis.del(...keys);
       }
       await core.close();
       if (!opts.shareWith) await dropSchema(schema);
