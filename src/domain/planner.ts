@@ -5,6 +5,7 @@ export interface PlannerVillage {
   timezone: string;
   meetingRule: MeetingRule;
   agendaLeadMinutes: number;
+  reminderLeadMinutes: number;
 }
 
 export interface PlannerMeeting {
@@ -18,20 +19,29 @@ export interface PlannerMotion {
   closesAt: Date;
 }
 
+/** A meeting whose votes are open and whose reminder has not gone out; closesAt = its earliest open motion's. */
+export interface PlannerReminder {
+  meetingId: string;
+  villageId: string;
+  closesAt: Date;
+}
+
 export type PlannedJob =
   | { name: 'ensure-meeting'; jobId: string; data: { villageId: string; scheduledAt: string } }
   | { name: 'post-agenda'; jobId: string; data: { meetingId: string } }
-  | { name: 'close-motion'; jobId: string; data: { motionId: string } };
+  | { name: 'close-motion'; jobId: string; data: { motionId: string } }
+  | { name: 'send-reminder'; jobId: string; data: { meetingId: string } };
 
 /**
  * What is due at `now`, as jobs whose ids depend only on what they act on: planning twice, or on two
  * instances, yields the same ids, and the queue keeps one job per id.
  * - each village's next rule-based meeting exists;
  * - a scheduled meeting's agenda goes out once its lead time has begun (not for meetings already over);
- * - an open motion whose window ended is closed.
+ * - an open motion whose window ended is closed;
+ * - once, the reminder goes out the village's reminder lead before the meeting's first vote closes.
  */
 export function planDue(
-  input: { villages: PlannerVillage[]; scheduledMeetings: PlannerMeeting[]; openMotions: PlannerMotion[] },
+  input: { villages: PlannerVillage[]; scheduledMeetings: PlannerMeeting[]; openMotions: PlannerMotion[]; reminders?: PlannerReminder[] },
   now: Date,
 ): PlannedJob[] {
   const jobs: PlannedJob[] = [];
@@ -53,6 +63,14 @@ export function planDue(
   for (const motion of input.openMotions) {
     if (motion.closesAt.getTime() <= now.getTime()) {
       jobs.push({ name: 'close-motion', jobId: `close-motion-${motion.id}`, data: { motionId: motion.id } });
+    }
+  }
+  for (const reminder of input.reminders ?? []) {
+    const village = villages.get(reminder.villageId);
+    if (!village) continue;
+    const remindAt = reminder.closesAt.getTime() - village.reminderLeadMinutes * 60_000;
+    if (remindAt <= now.getTime() && now.getTime() < reminder.closesAt.getTime()) {
+      jobs.push({ name: 'send-reminder', jobId: `send-reminder-${reminder.meetingId}`, data: { meetingId: reminder.meetingId } });
     }
   }
   return jobs;

@@ -9,6 +9,7 @@ export interface JobPayloads {
     'ensure-meeting': { villageId: string; scheduledAt: string };
     'post-agenda': { meetingId: string };
     'close-motion': { motionId: string };
+    'send-reminder': { meetingId: string };
   };
 }
 

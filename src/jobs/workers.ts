@@ -48,6 +48,9 @@ export function startWorkers(deps: { connection: Redis; prefix: string; services
         case 'close-motion':
           await services.motions.close(job.data.motionId, SCHEDULER);
           return;
+        case 'send-reminder':
+          await services.reminders.send(job.data.meetingId, SCHEDULER);
+          return;
         default:
           throw new UnrecoverableError(`unknown task ${job.name}`);
       }

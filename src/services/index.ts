@@ -14,6 +14,7 @@ import { createMemberService } from './members.ts';
 import { createMotionService } from './motions.ts';
 import { createPlanner } from './planner.ts';
 import { createRateLimits } from './rate-limits.ts';
+import { createReminderService } from './reminders.ts';
 import { createProxyService } from './proxies.ts';
 import type { Templates } from './templates.ts';
 import { createTransact } from './unit-of-work.ts';
@@ -48,6 +49,7 @@ export function createServices(deps: CoreDeps) {
     chatInbound,
     attendance: createAttendanceService({ db, transact }),
     proxies: createProxyService({ db, transact }),
+    reminders: createReminderService({ db, transact, templates }),
     log: createLogReviewService({ db }),
     planner: createPlanner({ db, queues, deliveries, chatInbound }),
   };

@@ -35,7 +35,7 @@ export function draftFor(channel: PushChannel, villageId: string, cause: Cause, 
 }
 
 /** One draft per push-capable channel of the village. */
-export async function draftsForVillage(tx: Tx, villageId: string, cause: Cause, message: RenderedMessage): Promise<OutboundDraft[]> {
+export async function draftsForVillage(tx: Tx, villageId: string, cause: Cause, message: RenderedMessage, extra: { mentionMobiles?: string[] } = {}): Promise<OutboundDraft[]> {
   const channels = await tx.channel.findMany({ where: { villageId, outboundUrl: { not: null } }, select: { id: true, platform: true, settings: true }, orderBy: { createdAt: 'asc' } });
-  return channels.map((c) => draftFor(c, villageId, cause, message));
+  return channels.map((c) => draftFor(c, villageId, cause, message, extra));
 }

@@ -11,16 +11,18 @@ const OUTBOX_GRACE_MS = 60_000;
 export function createPlanner(deps: { db: Db; queues: Queues; deliveries: DeliveryService; chatInbound: ChatInboundService }) {
   return {
     async tick(now: Date): Promise<PlannedJob[]> {
-      const [villages, scheduledMeetings, openMotions] = await Promise.all([
-        deps.db.village.findMany({ select: { id: true, timezone: true, meetingRule: true, agendaLeadMinutes: true } }),
+      const [villages, scheduledMeetings, openMotions, unreminded] = await Promise.all([
+        deps.db.village.findMany({ select: { id: true, timezone: true, meetingRule: true, agendaLeadMinutes: true, reminderLeadMinutes: true } }),
         deps.db.meeting.findMany({ where: { status: 'scheduled', scheduledAt: { gt: now } }, select: { id: true, villageId: true, scheduledAt: true } }),
         deps.db.motion.findMany({ where: { status: 'open', closesAt: { lte: now } }, select: { id: true, closesAt: true } }),
+        deps.db.motion.groupBy({ by: ['meetingId', 'villageId'], where: { status: 'open', closesAt: { gt: now }, meeting: { reminderSentAt: null } }, _min: { closesAt: true } }),
       ]);
       const jobs = planDue(
         {
           villages: villages.map((v) => ({ ...v, meetingRule: v.meetingRule as MeetingRule })),
           scheduledMeetings,
           openMotions: openMotions.map((m) => ({ id: m.id, closesAt: m.closesAt! })),
+          reminders: unreminded.map((r) => ({ meetingId: r.meetingId, villageId: r.villageId, closesAt: r._min.closesAt! })),
         },
         now,
       );

@@ -152,11 +152,13 @@ describe('scheduler: planner ticks on two instances', () => {
   });
 
   it('(c) closes the vote once, when its window has ended', async () => {
-    // A minute before the window ends: the meeting is over, so next month's meeting is planned, but nothing closes.
+    // A minute before the window ends: the meeting is over, so next month's meeting is planned and the one
+    // reminder goes out, but nothing closes.
     h.clock.set(new Date(CLOSES_AT.getTime() - MINUTE));
-    for (const plan of await tickEverywhere(h.clock.now())) expect(plan.map((j) => j.name)).toEqual(['ensure-meeting']);
+    for (const plan of await tickEverywhere(h.clock.now())) expect(plan.map((j) => j.name)).toEqual(['ensure-meeting', 'send-reminder']);
     await settled();
     expect(await logged('motion.closed')).toHaveLength(0);
+    expect(await logged('reminder.posted')).toHaveLength(1);
     expect((await api('GET', `/api/motions/${motionId}`, h.adminAuth)).json().status).toBe('open');
 
     const past = new Date(CLOSES_AT.getTime() + MINUTE);
@@ -172,7 +174,8 @@ describe('scheduler: planner ticks on two instances', () => {
     expect(closed[0]).toMatchObject({ actor: 'system:scheduler', createdAt: past.toISOString(), payload: { motionId, outcome: 'advisory' } });
     expect(sent('result')).toHaveLength(1);
     expect(sent('agenda')).toHaveLength(1);
-    expect(sink.requests).toHaveLength(2);
+    expect(sent('reminder')).toHaveLength(1);
+    expect(sink.requests).toHaveLength(3);
     expect(JSON.parse(sent('result')[0].rawBody).text).toContain('仅作征求意见');
 
     const state = await api('GET', `/api/motions/${motionId}`, h.adminAuth);
@@ -188,7 +191,7 @@ describe('scheduler: planner ticks on two instances', () => {
     const entries = await logEntries();
     const count = (type: string) => entries.filter((e) => e.type === type).length;
     expect(entries.map((e) => e.type).sort()).toEqual(
-      ['village.created', 'channel.added', 'meeting.scheduled', 'motion.created', 'agenda.posted', 'meeting.scheduled', 'motion.closed'].sort(),
+      ['village.created', 'channel.added', 'meeting.scheduled', 'motion.created', 'agenda.posted', 'meeting.scheduled', 'reminder.posted', 'motion.closed'].sort(),
     );
     expect(count('meeting.scheduled')).toBe(2);
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));

@@ -56,11 +56,9 @@ describe('DingTalk rendering of the zh-CN templates', () => {
     expect(body.markdown!.text).not.toContain('【主题党日】');
   });
 
-  it('reminder: @ by mobile in at.atMobiles and written into the text', () => {
+  it('reminder: @ by mobile in at.atMobiles and written into the text', async () => {
     const reminder: RenderInput = {
-      type: 'reminder', villageId: 'v-1', meetingId: 'm-1',
-      markdown: '## 表决提醒\n第1项「村西道路硬化」将于 **12月6日 19:30** 截止。\n还没有表决的村民请在群里回复「同意」「反对」或「弃权」。',
-      text: '表决提醒\n第1项「村西道路硬化」将于 12月6日 19:30 截止。\n还没有表决的村民请在群里回复「同意」「反对」或「弃权」。',
+      ...(await input('reminder', 'reminder', { village: { name: '阳光村' }, meeting: { month: '2026年12月' }, closesAt: '2026年12月5日（星期六）22:30', motions: [{ number: 1, title: '村西道路硬化', voted: 16, pending: 9 }] })),
       mentionMobiles: ['13800138000', '139 0013 9000'],
     };
     const bodies = render(reminder, { keyword: '阳光议事' });

@@ -23,12 +23,7 @@ const agenda = () => templates.render('agenda', agendaVars([
   { number: 1, title: '村西道路硬化', text: '硬化村西道路800米，预算12万元，由村集体经济列支。', body: '村民会议' },
   { number: 2, title: '路灯维修', text: '更换十盏路灯，预算8000元。', body: '村民代表会议' },
 ]));
-const reminder = () => templates.render('replies/status', {
-  motions: [
-    { number: 1, title: '村西道路硬化', open: true, yes: 12, no: 3, abstain: 1, outcome: null },
-    { number: 2, title: '路灯维修', open: false, yes: 0, no: 0, abstain: 0, outcome: 'passed' },
-  ],
-});
+const reminder = () => templates.render('reminder', { village: { name: '阳光村' }, meeting: { month: '2026年12月' }, closesAt: '2026年12月5日（星期六）22:30', motions: [{ number: 1, title: '村西道路硬化', voted: 16, pending: 9 }, { number: 2, title: '路灯维修', voted: 3, pending: 22 }] });
 const result = () => templates.render('result', {
   motion: { number: 1, title: '村西道路硬化' },
   rule: { label: '村民会议' },
@@ -73,8 +68,9 @@ describe('feishuPush.render from the zh-CN templates', () => {
   });
 
   it('a message without a heading gets no card header and an empty post title', async () => {
-    const [post] = feishuPush.render(input('reply', await reminder()), POST) as Body[];
-    const [card] = feishuPush.render(input('reply', await reminder()), CARD) as Body[];
+    const status = await templates.render('replies/status', { motions: [{ number: 1, title: '村西道路硬化', open: true, yes: 12, no: 3, abstain: 1, outcome: null }] });
+    const [post] = feishuPush.render(input('reply', status), POST) as Body[];
+    const [card] = feishuPush.render(input('reply', status), CARD) as Body[];
     expect(titleOf(post)).toBe('');
     expect(card.card.header).toBeUndefined();
   });

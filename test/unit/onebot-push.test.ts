@@ -29,14 +29,9 @@ describe('onebotPush.render: QQ plain text from the zh-CN templates', () => {
     expect(bodies).toMatchSnapshot();
   });
 
-  it('renders a reminder-like status reply', async () => {
-    const message = await templates.render('replies/status', {
-      motions: [
-        { number: 1, title: '村西道路硬化', open: true, yes: 12, no: 3, abstain: 1, outcome: null },
-        { number: 2, title: '路灯维修', open: false, yes: 0, no: 0, abstain: 0, outcome: 'passed' },
-      ],
-    });
-    expect(onebotPush.render(input('reply', message), SETTINGS)).toMatchSnapshot();
+  it('renders a reminder', async () => {
+    const message = await templates.render('reminder', { village: { name: '阳光村' }, meeting: { month: '2026年12月' }, closesAt: '2026年12月5日（星期六）22:30', motions: [{ number: 1, title: '村西道路硬化', voted: 16, pending: 9 }, { number: 2, title: '路灯维修', voted: 3, pending: 22 }] });
+    expect(onebotPush.render(input('reminder', message), SETTINGS)).toMatchSnapshot();
   });
 
   it('renders a result', async () => {

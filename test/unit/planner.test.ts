@@ -10,6 +10,7 @@ const sunshine: PlannerVillage = {
   timezone: 'Asia/Shanghai',
   meetingRule: { kind: 'monthlyDay', day: 5, time: '19:30' },
   agendaLeadMinutes: 1440,
+  reminderLeadMinutes: 60,
 };
 /** Second Tuesday of every month, 20:00 Beijing time; agenda two hours ahead. */
 const river: PlannerVillage = {
@@ -17,6 +18,7 @@ const river: PlannerVillage = {
   timezone: 'Asia/Shanghai',
   meetingRule: { kind: 'monthlyWeekday', nth: 2, weekday: 2, time: '20:00' },
   agendaLeadMinutes: 120,
+  reminderLeadMinutes: 30,
 };
 
 const DEC_5 = at('2026-12-05T19:30:00+08:00');
@@ -139,5 +141,22 @@ describe('planDue: closing votes', () => {
     const later: PlannerMotion = { id: 'mo-2', closesAt: new Date(closesAt.getTime() + MINUTE) };
     const earlier: PlannerMotion = { id: 'mo-0', closesAt: new Date(closesAt.getTime() - MINUTE) };
     expect(plan({ openMotions: [earlier, motion, later] }, closesAt).map((j) => j.jobId)).toEqual(['close-motion-mo-0', 'close-motion-mo-1']);
+  });
+});
+
+describe('planDue: the vote reminder', () => {
+  const closesAt = new Date('2026-12-05T14:30:00Z');
+  const reminders = [{ meetingId: 'm-dec', villageId: sunshine.id, closesAt }];
+  const plan = (now: Date) => planDue({ villages: [sunshine], scheduledMeetings: [], openMotions: [], reminders }, now).filter((j) => j.name === 'send-reminder');
+
+  it('is due from the reminder lead before the first close until that close', () => {
+    expect(plan(new Date(closesAt.getTime() - 61 * MINUTE))).toEqual([]);
+    expect(plan(new Date(closesAt.getTime() - 60 * MINUTE))).toEqual([{ name: 'send-reminder', jobId: 'send-reminder-m-dec', data: { meetingId: 'm-dec' } }]);
+    expect(plan(new Date(closesAt.getTime() - 1))).toHaveLength(1);
+    expect(plan(closesAt)).toEqual([]);
+  });
+
+  it('ignores a reminder of an unknown village', () => {
+    expect(planDue({ villages: [], scheduledMeetings: [], openMotions: [], reminders }, closesAt)).toEqual([]);
   });
 });

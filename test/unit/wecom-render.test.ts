@@ -39,8 +39,8 @@ describe('WeCom rendering of the real templates', () => {
   });
 
   it('reminder: text @-mentions by mobile through mentioned_mobile_list, markdown cannot', async () => {
-    const vars = { motions: [{ number: 1, title: '村西道路硬化', open: true, yes: 3, no: 1, abstain: 0 }, { number: 2, title: '路灯维修', open: true, yes: 0, no: 0, abstain: 0 }] };
-    const reminder = await input('replies/status', vars, 'reminder', ['13800001111', '13900002222', '13800001111']);
+    const vars = { village: { name: '阳光村' }, meeting: { month: '2026年12月' }, closesAt: '2026年12月5日（星期六）22:30', motions: [{ number: 1, title: '村西道路硬化', voted: 16, pending: 9 }, { number: 2, title: '路灯维修', voted: 3, pending: 22 }] };
+    const reminder = await input('reminder', vars, 'reminder', ['13800001111', '13900002222', '13800001111']);
     const text = renderWecom(reminder, { format: 'text' });
     expect(text).toMatchSnapshot('text');
     expect(text[0]).toMatchObject({ msgtype: 'text', text: { mentioned_mobile_list: ['13800001111', '13900002222'] } });
