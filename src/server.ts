@@ -32,6 +32,8 @@ async function main() {
   if (applied.length) logger.info({ applied }, 'applied database migrations');
 
   const core = createCore({ databaseUrl, redisUrl, prefix: config.QUEUE_PREFIX, secretKey, clock: systemClock, logger });
+  const sealed = await core.services.channels.sealPlaintextUrls();
+  if (sealed) logger.info({ sealed }, 'sealed push URLs stored in plain text by an earlier version');
   const adminToken = await core.services.villages.ensureAdminToken(config.ADMIN_TOKEN);
   if (adminToken) {
     // Printed once, on the first start only: only its hash is stored.

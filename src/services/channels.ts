@@ -72,6 +72,13 @@ export function createChannelService({ db, transact, secretKey }: { db: Db; tran
       }));
     },
 
+    /** Push URLs stored before they were sealed (first versions kept them plain) are sealed at start-up. */
+    async sealPlaintextUrls(): Promise<number> {
+      const plain = await db.channel.findMany({ where: { outboundUrl: { not: null }, NOT: { outboundUrl: { startsWith: 'v1:' } } }, select: { id: true, outboundUrl: true } });
+      for (const row of plain) await db.channel.update({ where: { id: row.id }, data: { outboundUrl: sealSecret(row.outboundUrl!, secretKey) } });
+      return plain.length;
+    },
+
     /** A configuration error answered by the platform marks the channel unhealthy, with the platform's words. */
     async markHealth(channelId: string, healthy: boolean, message: string | null) {
       await db.channel.update({ where: { id: channelId }, data: { healthy, healthMessage: message } });
