@@ -16,6 +16,8 @@ RUN npm ci && npm prune --omit=dev
 # ---- runtime ----
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# The printable finance sheet (PDF) needs a CJK font.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # Code stays root-owned (read-only for the app); only the data directory belongs to `node`.
 COPY --from=build /app/node_modules ./node_modules

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { installErrorHandler } from './http/error-handler.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { createRouteContext } from './routes/context.ts';
+import { financeRoutes } from './routes/finance.ts';
 import { healthRoutes } from './routes/health.ts';
 import { dingtalkHookRoutes } from './routes/hooks-dingtalk.ts';
 import { feishuHookRoutes } from './routes/hooks-feishu.ts';
@@ -56,7 +57,7 @@ export async function buildApp(deps: AppDeps) {
 
   const ctx = createRouteContext({ db: deps.db, services: deps.services, clock: deps.clock, feed: deps.feed, queues: deps.queues });
   await app.register(healthRoutes, { db: deps.db, redis: deps.redis, isAccepting: deps.isAccepting ?? (() => true) });
-  for (const routes of [villageRoutes, memberRoutes, channelRoutes, meetingRoutes, motionRoutes, logRoutes]) {
+  for (const routes of [villageRoutes, memberRoutes, channelRoutes, meetingRoutes, motionRoutes, logRoutes, financeRoutes]) {
     await app.register(routes, ctx);
   }
   for (const hooks of [webhookHookRoutes, wecomHookRoutes, dingtalkHookRoutes, feishuHookRoutes, onebotHookRoutes]) {

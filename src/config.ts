@@ -11,6 +11,8 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
   SECRET_KEY: z.string().optional(),
   QUEUE_PREFIX: z.string().default('yg'),
+  /** a CJK font file for the printable finance sheet; default: the Debian fonts-wqy-zenhei or fonts-noto-cjk */
+  CJK_FONT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });

@@ -18,6 +18,7 @@ export interface CoreOptions {
   clock: Clock;
   logger: FastifyBaseLogger;
   templatesDir?: string;
+  cjkFont?: string;
 }
 
 /** Connections and services shared by the API and the workers; the server and the tests both build it here. */
@@ -33,7 +34,7 @@ export function createCore(opts: CoreOptions) {
   const queues = createQueues(redis, opts.prefix, onError);
   const feed = createLogFeed(redis, opts.prefix, onError);
   const templates = createTemplates(opts.templatesDir);
-  const services = createServices({ db, redis, queues, feed, clock: opts.clock, templates, secretKey: opts.secretKey, logger: opts.logger });
+  const services = createServices({ db, redis, queues, feed, clock: opts.clock, templates, secretKey: opts.secretKey, logger: opts.logger, cjkFont: opts.cjkFont });
 
   return {
     db,

@@ -31,7 +31,7 @@ async function main() {
   const { applied } = await applyMigrations({ databaseUrl, log });
   if (applied.length) logger.info({ applied }, 'applied database migrations');
 
-  const core = createCore({ databaseUrl, redisUrl, prefix: config.QUEUE_PREFIX, secretKey, clock: systemClock, logger });
+  const core = createCore({ databaseUrl, redisUrl, prefix: config.QUEUE_PREFIX, secretKey, clock: systemClock, logger, cjkFont: config.CJK_FONT });
   const sealed = await core.services.channels.sealPlaintextUrls();
   if (sealed) logger.info({ sealed }, 'sealed push URLs stored in plain text by an earlier version');
   const adminToken = await core.services.villages.ensureAdminToken(config.ADMIN_TOKEN);

@@ -17,7 +17,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message, requestId });
     }
     if (err instanceof AppError) {
-      return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: err.error, message: err.message, requestId });
+      const details = err.details === undefined ? {} : { details: err.details };
+      return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: err.error, message: err.message, requestId, ...details });
     }
     const status = err.statusCode ?? 500;
     if (status >= 500) {

@@ -4,6 +4,8 @@ export class AppError extends Error {
     readonly statusCode: number,
     readonly error: string,
     message: string,
+    /** machine-readable specifics, e.g. every bad row of an import with its line and column */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -34,7 +36,7 @@ export class Unauthorized extends AppError {
 }
 
 export class Validation extends AppError {
-  constructor(message: string) {
-    super(400, 'Bad Request', message);
+  constructor(message: string, details?: unknown) {
+    super(400, 'Bad Request', message, details);
   }
 }

@@ -7,6 +7,7 @@ import { createChannelService } from './channels.ts';
 import { createChatInboundService } from './chat-inbound.ts';
 import type { Clock } from './clock.ts';
 import { createDeliveryService } from './deliveries.ts';
+import { createFinanceServices } from './finance/index.ts';
 import type { LogFeed } from './log-feed.ts';
 import { createLogReviewService } from './log-review.ts';
 import { createMeetingService } from './meetings.ts';
@@ -29,6 +30,8 @@ export interface CoreDeps {
   templates: Templates;
   secretKey: Buffer;
   logger: FastifyBaseLogger;
+  /** font file for the printable finance sheet (default: a Debian CJK font) */
+  cjkFont?: string;
 }
 
 /** Wires every use case once; HTTP routes, chat hooks, workers and the planner all call these. */
@@ -50,6 +53,7 @@ export function createServices(deps: CoreDeps) {
     attendance: createAttendanceService({ db, transact }),
     proxies: createProxyService({ db, transact }),
     reminders: createReminderService({ db, transact, templates }),
+    finance: createFinanceServices({ db, transact, cjkFont: deps.cjkFont }),
     log: createLogReviewService({ db }),
     planner: createPlanner({ db, queues, deliveries, chatInbound }),
   };

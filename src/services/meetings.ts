@@ -4,6 +4,7 @@ import { validateMotion } from '../domain/counting.ts';
 import type { SubjectKind } from '../domain/voting-rules.ts';
 import { Conflict, NotFound, Validation } from '../http/errors.ts';
 import type { Db } from '../store/prisma.ts';
+import { publishApproved } from './finance/disclosures.ts';
 import { draftsForVillage } from './outbox.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 import type { Templates } from './templates.ts';
@@ -105,6 +106,8 @@ export function createMeetingService({ db, transact, templates }: { db: Db; tran
           actor,
           payload: { meetingId, motions: motions.map((m) => ({ motionId: m.id, number: m.number, closesAt: m.closesAt?.toISOString() ?? null })), channels: drafts.map((d) => d.channelId) },
         });
+        // The month's approved finance disclosures go out with the agenda on the fixed day (晾晒财务).
+        await publishApproved({ tx, log, send, now }, village.id, actor);
         return { posted: true as const, deliveries: drafts.map((d) => d.id) };
       });
     },
