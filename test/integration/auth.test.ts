@@ -11,9 +11,10 @@ import { createHarness, type Harness } from '../helpers/harness.ts';
 type VillageRole = 'secretary' | 'committee' | 'accountant';
 type Headers = Record<string, string>;
 interface Req {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
-  payload?: object;
+  payload?: object | Buffer;
+  contentType?: string;
 }
 interface Village {
   id: string;
@@ -37,6 +38,8 @@ interface RouteRule {
 const ROLES: readonly VillageRole[] = ['secretary', 'committee', 'accountant'];
 const ADMIN_ONLY: readonly VillageRole[] = [];
 const SECRETARY: readonly VillageRole[] = ['secretary'];
+const ACCOUNTANT: readonly VillageRole[] = ['accountant'];
+const COMMITTEE: readonly VillageRole[] = ['committee'];
 const ANY: readonly VillageRole[] = ROLES;
 const OUT_SECRET = 'outbound-secret-0123456789';
 const IN_SECRET = 'inbound-secret-0123456789ab';
@@ -51,7 +54,8 @@ let motionA: string;
 let counter = 0;
 const next = () => ++counter;
 
-const api = (headers: Headers, { method, url, payload }: Req) => h.app.inject({ method, url, headers, payload });
+const api = (headers: Headers, { method, url, payload, contentType }: Req) =>
+  h.app.inject({ method, url, headers: contentType ? { ...headers, 'content-type': contentType } : headers, payload });
 const asAdmin = async (req: Req, status: number) => {
   const res = await api(h.adminAuth, req);
   expect(res.statusCode, res.body).toBe(status);
@@ -85,6 +89,41 @@ async function freshOpenMotion() {
   return motionId;
 }
 
+/** A fresh month of village A's ledger, imported by the admin: each call a month of its own. */
+let month = 0;
+async function freshPeriod() {
+  month += 1;
+  const period = `${2000 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+  await asAdmin(importRequest(period), 201);
+  return period;
+}
+function importRequest(period: string): Req {
+  const csv = `日期,凭证号,科目编码,科目名称,摘要,收入,支出\n${period}-01,,,,期初余额,100.00,\n${period}-02,记-1,501,经营收入,出租仓库,50.00,\n`;
+  return { method: 'POST', url: `/api/villages/${A.id}/finance/imports?entity=collective`, payload: Buffer.from(csv), contentType: 'text/csv' };
+}
+async function freshDisclosure(until: 'draft' | 'confirmed' | 'approved') {
+  const period = await freshPeriod();
+  const stepUrl = (step: string) => `/api/villages/${A.id}/finance/disclosures/${period}/${step}?entity=collective`;
+  if (until !== 'draft') await asAdmin({ method: 'POST', url: stepUrl('confirm'), payload: { name: '李会计' } }, 200);
+  if (until === 'approved') await asAdmin({ method: 'POST', url: stepUrl('approve'), payload: { name: '赵监督' } }, 200);
+  return stepUrl;
+}
+const disclosureUrl = async (suffix = '') => `/api/villages/${A.id}/finance/disclosures/${await freshPeriod()}${suffix}?entity=collective`;
+/** A 成员大会 motion of village A with two adult members of one household, for a written proxy. */
+async function freshProxy() {
+  const { meetingId } = await freshMeeting();
+  const motion = await asAdmin({ method: 'POST', url: `/api/meetings/${meetingId}/motions`, payload: { ...newMotion(), decidingBody: 'members_assembly' } }, 201);
+  const household = `HH-${next()}`;
+  const [grantorId, holderId] = await Promise.all(
+    ['甲', '乙'].map(async (n) => (await asAdmin({ method: 'POST', url: `/api/villages/${A.id}/members`, payload: { name: n, householdId: household, roles: ['villager', 'collective_member'] } }, 201)).id as string),
+  );
+  return { method: 'POST' as const, url: `/api/motions/${motion.id}/proxies`, payload: { grantorId, holderId } };
+}
+async function freshIdentity() {
+  const identity = await asAdmin({ method: 'POST', url: `/api/villages/${A.id}/members/${memberA}/identities`, payload: { platform: 'webhook', externalId: `wx-${next()}` } }, 201);
+  return `/api/villages/${A.id}/members/${memberA}/identities/${identity.id}`;
+}
+
 function expectUnauthorized(res: LightMyRequestResponse) {
   expect(res.statusCode, res.body).toBe(401);
   expect(res.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.any(String), requestId: expect.any(String) });
@@ -112,6 +151,18 @@ const ROUTES: RouteRule[] = [
   { route: 'POST /api/motions/:motionId/close', allowed: SECRETARY, success: 200, request: async () => ({ method: 'POST', url: `/api/motions/${await freshOpenMotion()}/close` }) },
   { route: 'GET /api/villages/:villageId/log', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/log` }) },
   { route: 'GET /api/villages/:villageId/log/verify', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/villages/${A.id}/log/verify` }) },
+  { route: 'DELETE /api/villages/:villageId/members/:memberId/identities/:identityId', allowed: SECRETARY, success: 204, request: async () => ({ method: 'DELETE', url: await freshIdentity() }) },
+  { route: 'POST /api/villages/:villageId/members/:memberId/binding-code', allowed: SECRETARY, success: 201, request: async () => ({ method: 'POST', url: `/api/villages/${A.id}/members/${memberA}/binding-code` }) },
+  { route: 'POST /api/meetings/:meetingId/attendance', allowed: SECRETARY, success: 200, request: async () => ({ method: 'POST', url: `/api/meetings/${meetingA}/attendance`, payload: { memberId: memberA } }) },
+  { route: 'GET /api/meetings/:meetingId/attendance', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: `/api/meetings/${meetingA}/attendance` }) },
+  { route: 'POST /api/motions/:motionId/proxies', allowed: SECRETARY, success: 201, request: freshProxy },
+  { route: 'POST /api/villages/:villageId/finance/imports', allowed: ACCOUNTANT, success: 201, request: async () => importRequest(`${1900 + next()}-06`) },
+  { route: 'GET /api/villages/:villageId/finance/disclosures/:period', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: await disclosureUrl() }) },
+  { route: 'GET /api/villages/:villageId/finance/disclosures/:period/sheet.pdf', allowed: ANY, success: 200, request: async () => ({ method: 'GET', url: await disclosureUrl('/sheet.pdf') }) },
+  { route: 'POST …/finance/disclosures/:period/confirm', allowed: ACCOUNTANT, success: 200, request: async () => ({ method: 'POST', url: (await freshDisclosure('draft'))('confirm'), payload: { name: '李会计' } }) },
+  { route: 'POST …/finance/disclosures/:period/approve', allowed: COMMITTEE, success: 200, request: async () => ({ method: 'POST', url: (await freshDisclosure('confirmed'))('approve'), payload: { name: '赵监督' } }) },
+  { route: 'POST …/finance/disclosures/:period/reject', allowed: COMMITTEE, success: 200, request: async () => ({ method: 'POST', url: (await freshDisclosure('confirmed'))('reject'), payload: { name: '赵监督', reason: '缺少发票' } }) },
+  { route: 'POST …/finance/disclosures/:period/publish', allowed: SECRETARY, success: 200, request: async () => ({ method: 'POST', url: (await freshDisclosure('approved'))('publish'), payload: { name: '王书记' } }) },
 ];
 
 beforeAll(async () => {
