@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NotFound } from '../http/errors.ts';
+import { NotFound, Validation } from '../http/errors.ts';
 import type { ChannelWithSecrets } from '../services/channels.ts';
 import type { ChannelMessage } from '../services/chat-inbound.ts';
 import type { RouteContext } from './context.ts';
@@ -23,5 +23,14 @@ export function acceptChatMessage(ctx: RouteContext, channel: ChannelWithSecrets
 export function keepRawBodies(app: FastifyInstance, bodyLimit = 64 * 1024): void {
   for (const type of ['application/json', 'text/xml', 'application/xml']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+  }
+}
+
+/** Parses a verified raw body; malformed JSON is the sender's error (400), never a crash. */
+export function parseJsonBody(raw: Buffer | string): unknown {
+  try {
+    return JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch {
+    throw new Validation('body: not valid JSON');
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parseOneBotEvent, verifyOneBotSignature } from '../chat/onebot-events.ts';
 import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { acceptChatMessage, keepRawBodies, loadReceiveChannel } from './hooks-common.ts';
+import { acceptChatMessage, keepRawBodies, loadReceiveChannel, parseJsonBody } from './hooks-common.ts';
 
 const REASONS = {
   missing_signature: 'Missing X-Signature header (set a secret in the OneBot HTTP POST configuration)',
@@ -31,12 +31,7 @@ export const onebotHookRoutes: FastifyPluginAsync<RouteContext> = async (app, ct
       request.log.warn({ channelId, reason: check.reason, selfId: request.headers['x-self-id'] }, 'rejected OneBot event report');
       throw new Unauthorized(REASONS[check.reason]);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw new Validation('body: not valid JSON');
-    }
+    const json = parseJsonBody(rawBody);
     const event = parseOneBotEvent(json, Number(channel.settings.groupId));
     if (event.kind === 'invalid') throw new Validation(event.error);
     if (event.kind === 'message') await acceptChatMessage(ctx, channel, event.message, request);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { verifyInboundWebhook, webhookInboundSchema } from '../chat/webhook.ts';
 import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { keepRawBodies, loadReceiveChannel } from './hooks-common.ts';
+import { keepRawBodies, loadReceiveChannel, parseJsonBody } from './hooks-common.ts';
 
 const REASONS = {
   missing_headers: 'Missing X-Yangguang-Timestamp or X-Yangguang-Signature header',
@@ -25,12 +25,7 @@ export const webhookHookRoutes: FastifyPluginAsync<RouteContext> = async (app, c
       request.log.warn({ channelId, reason: check.reason }, 'rejected inbound webhook');
       throw new Unauthorized(REASONS[check.reason]);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw new Validation('body: not valid JSON');
-    }
+    const json = parseJsonBody(rawBody);
     const parsed = webhookInboundSchema.safeParse(json);
     if (!parsed.success) {
       throw new Validation(parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '));

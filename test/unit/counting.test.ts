@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkVoter, countMotion, eligibleVoters, validateMotion,
-  type MotionSpec, type ProxyGrant, type RosterMember,
-} from "../../src/domain/counting.ts";
+import { count, idsOf, member, motion, roll } from "../helpers/roster.ts";
+import { checkVoter, countMotion, eligibleVoters, validateMotion } from "../../src/domain/counting.ts";
 
-const member = (id: string, o: Partial<RosterMember> = {}): RosterMember => ({
-  id, householdId: o.householdId ?? `h-${id}`, isAdult: o.isAdult ?? true, roles: o.roles ?? ["villager"], groupName: o.groupName ?? null,
-});
-const roll = (n: number, prefix: string, o: Partial<RosterMember> = {}) =>
-  Array.from({ length: n }, (_, i) => member(`${prefix}${i + 1}`, o));
-const idsOf = (roster: RosterMember[], from: number, to: number) => roster.slice(from, to).map((m) => m.id);
-const motion = (decidingBody: string, o: Partial<MotionSpec> = {}): MotionSpec =>
-  ({ decidingBody, subjectKind: "general", householdRoute: false, groupName: null, ...o });
-
-type Ballots = { yes?: string[]; no?: string[]; abstain?: string[]; checkIns?: string[]; proxies?: ProxyGrant[] };
-function count(spec: MotionSpec, roster: RosterMember[], b: Ballots = {}) {
-  const votes = [
-    ...(b.yes ?? []).map((memberId) => ({ memberId, choice: "yes" as const })),
-    ...(b.no ?? []).map((memberId) => ({ memberId, choice: "no" as const })),
-    ...(b.abstain ?? []).map((memberId) => ({ memberId, choice: "abstain" as const })),
-  ];
-  return countMotion({ motion: spec, roster, votes, checkIns: b.checkIns ?? [], proxies: b.proxies ?? [] });
-}
 
 describe("村民会议 (more than half of 18+ villagers attend; more than half of attendees approve)", () => {
   const villagers = roll(10, "v");
