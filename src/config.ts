@@ -14,6 +14,8 @@ const envSchema = z.object({
   /** a CJK font file for the printable finance sheet; default: the Debian fonts-wqy-zenhei or fonts-noto-cjk */
   CJK_FONT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** where the embedded default looks for redis-server */
+  PATH: z.string().default('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 

@@ -21,7 +21,7 @@ async function main() {
 
   const pg = config.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), log });
   if (pg) stops.push(pg.stop);
-  const rd = config.REDIS_URL ? null : await startEmbeddedRedis({ dataDir: path.join(config.dataDir, 'redis'), log });
+  const rd = config.REDIS_URL ? null : await startEmbeddedRedis({ dataDir: path.join(config.dataDir, 'redis'), log, searchPath: config.PATH });
   if (rd) stops.push(rd.stop);
   const databaseUrl = config.DATABASE_URL ?? pg!.databaseUrl;
   const redisUrl = config.REDIS_URL ?? rd!.redisUrl;

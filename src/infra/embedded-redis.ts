@@ -15,9 +15,11 @@ import { exitOnSignal, freePort, SIGNALS } from './embedded-process.ts';
 export async function startEmbeddedRedis(opts: {
   dataDir: string;
   log: (msg: string) => void;
+  /** the PATH to look for redis-server in (from the configuration) */
+  searchPath: string;
 }): Promise<{ redisUrl: string; stop(): Promise<void> }> {
   const { log } = opts;
-  const bin = findOnPath('redis-server');
+  const bin = findOnPath('redis-server', opts.searchPath);
   if (!bin) {
     throw new Error('redis-server was not found on PATH: install it with `apt-get install -y redis-server` ' +
       '(Debian/Ubuntu) or `brew install redis` (macOS)');
@@ -76,8 +78,8 @@ export async function startEmbeddedRedis(opts: {
   }
 }
 
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function findOnPath(name: string, searchPath: string): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
     const file = path.join(dir || '.', name);
     try {
       accessSync(file, fsConstants.X_OK);

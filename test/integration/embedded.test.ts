@@ -36,7 +36,7 @@ describe('embedded PostgreSQL and Redis', () => {
     const redisDir = path.join(root, 'redis');
 
     let postgres = await startEmbeddedPostgres({ dataDir: pgDir, log });
-    let redis = await startEmbeddedRedis({ dataDir: redisDir, log });
+    let redis = await startEmbeddedRedis({ dataDir: redisDir, log, searchPath: process.env.PATH ?? '' });
     try {
       expect(postgres.databaseUrl).toMatch(/^postgresql:\/\/.+@127\.0\.0\.1:\d+\/yangguang$/);
       await withPg(postgres.databaseUrl, async (c) => {
@@ -55,7 +55,7 @@ describe('embedded PostgreSQL and Redis', () => {
     }
 
     postgres = await startEmbeddedPostgres({ dataDir: pgDir, log });
-    redis = await startEmbeddedRedis({ dataDir: redisDir, log });
+    redis = await startEmbeddedRedis({ dataDir: redisDir, log, searchPath: process.env.PATH ?? '' });
     try {
       await withPg(postgres.databaseUrl, async (c) => {
         expect((await c.query('select v from kept')).rows).toEqual([{ v: 'hello' }]);
@@ -67,5 +67,9 @@ describe('embedded PostgreSQL and Redis', () => {
       await redis.stop();
       await postgres.stop();
     }
+  });
+
+  it('says exactly what to install when redis-server is missing', async () => {
+    await expect(startEmbeddedRedis({ dataDir: path.join(root, 'no-redis'), log: () => {}, searchPath: '/nonexistent' })).rejects.toThrow(/apt-get install -y redis-server/);
   });
 });
