@@ -16,7 +16,8 @@ import path from 'node:path';
 async function main() {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
-  const log = (msg: string) => logger.info(msg);
+  // The embedded servers' own output is for debugging; our messages about them stay at info.
+  const log = (msg: string) => (/^(postgres|redis): /.test(msg) ? logger.debug(msg) : logger.info(msg));
   const stops: Array<() => Promise<void>> = [];
 
   const pg = config.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), log });
