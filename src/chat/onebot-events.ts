@@ -19,6 +19,8 @@ export interface OneBotChatMessage {
   senderId: string;
   text: string;
   sentAt?: Date;
+  /** the message @s the bot */
+  addressed: boolean;
 }
 
 export type OneBotEvent =
@@ -97,5 +99,7 @@ export function parseOneBotEvent(json: unknown, groupId: number): OneBotEvent {
   const text = textFromCq(raw!);
   if (text.replace(/\[CQ:at,[^\]]*\]/g, '').trim() === '') return { kind: 'ignored', reason: 'empty' };
   const time = typeof event.time === 'number' && Number.isFinite(event.time) && event.time > 0 ? new Date(event.time * 1000) : undefined;
-  return { kind: 'message', message: { messageId: `${selfId}:${messageId}`, senderId: userId!, text, ...(time ? { sentAt: time } : {}) } };
+  // OneBot reports every group message: only one that @s the bot is addressed to it (chatter is not a comment).
+  const addressed = text.includes(`[CQ:at,qq=${selfId}]`);
+  return { kind: 'message', message: { messageId: `${selfId}:${messageId}`, senderId: userId!, text, addressed, ...(time ? { sentAt: time } : {}) } };
 }

@@ -13,6 +13,11 @@ export interface ChatMessage {
   sentAt?: Date;
   /** a platform's per-message reply URL (DingTalk sessionWebhook) and until when it works */
   replyVia?: { url: string; expiresAt: string };
+  /**
+   * false for a group message that did not @ the bot on a platform that delivers every message (OneBot):
+   * votes and commands still count, but chatter is neither recorded as a comment nor answered
+   */
+  addressed?: boolean;
 }
 
 export type Reply = (template: string, vars: Record<string, unknown>) => Promise<void>;

@@ -22,7 +22,8 @@ export type InboundOutcome =
   | { kind: 'vote'; results: VoteResult[] }
   | { kind: 'checked_in' | 'on_leave'; status: string }
   | { kind: 'bind'; status: string }
-  | { kind: 'query' };
+  | { kind: 'query' }
+  | { kind: 'ignored'; reason: 'not_addressed' };
 
 /**
  * Inbound chat messages in two steps. `accept` stores the raw message durably (unique per platform message id,
@@ -35,7 +36,7 @@ export function createChatInboundService({ db, transact, templates, secretKey, q
     const [row] = await db.inboundMessage.createManyAndReturn({
       data: [{
         villageId: msg.villageId, channelId: msg.channelId, platform: msg.platform, messageId: msg.messageId, senderId: msg.senderId, text: msg.text,
-        sentAt: msg.sentAt ?? null, replyViaEnc: msg.replyVia ? sealSecret(JSON.stringify(msg.replyVia), secretKey) : null,
+        sentAt: msg.sentAt ?? null, replyViaEnc: msg.replyVia ? sealSecret(JSON.stringify(msg.replyVia), secretKey) : null, addressed: msg.addressed ?? true,
       }],
       skipDuplicates: true,
       select: { id: true },
@@ -49,7 +50,7 @@ export function createChatInboundService({ db, transact, templates, secretKey, q
       const [row] = await work.tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "InboundMessage" WHERE id = ${inboundId}::uuid AND "processedAt" IS NULL FOR UPDATE`;
       if (!row) return null;
       const stored = await work.tx.inboundMessage.findUniqueOrThrow({ where: { id: inboundId } });
-      const msg: ChatMessage = { platform: stored.platform, channelId: stored.channelId, villageId: stored.villageId, messageId: stored.messageId, senderId: stored.senderId, text: stored.text, sentAt: stored.sentAt ?? undefined };
+      const msg: ChatMessage = { platform: stored.platform, channelId: stored.channelId, villageId: stored.villageId, messageId: stored.messageId, senderId: stored.senderId, text: stored.text, sentAt: stored.sentAt ?? undefined, addressed: stored.addressed };
       const replies: RenderedMessage[] = [];
       const ic: InboundContext = { work, msg, inboundId, matched: [], reply: async (name, vars) => void replies.push(await templates.render(`replies/${name}`, vars)) };
       const outcome = await dispatch(ic);
@@ -89,6 +90,7 @@ export function createChatInboundService({ db, transact, templates, secretKey, q
 async function dispatch(ic: InboundContext): Promise<InboundOutcome> {
   const { work, msg } = ic;
   const intent = parseBallot(msg.text);
+  if (intent.kind === 'comment' && msg.addressed === false) return { kind: 'ignored', reason: 'not_addressed' };
   if (intent.kind === 'bind') return bind(ic, intent.code);
   const identity = await work.tx.chatIdentity.findUnique({
     where: { villageId_platform_externalId: { villageId: msg.villageId, platform: msg.platform, externalId: msg.senderId } },

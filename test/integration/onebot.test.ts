@@ -162,6 +162,25 @@ describe('OneBot receive', () => {
     expect(row).toMatchObject({ text: '意见：路灯[坏了]', outcome: { kind: 'comment' } });
   });
 
+  it('lets group chatter that does not @ the bot pass silently, but still counts a plain vote', async () => {
+    const chatter = groupMessage(20002, '今天晚上几点开会？');
+    expect((await report(chatter)).statusCode).toBe(204);
+    const [row] = await eventually(async () => {
+      const rows = await stored(`${BOT_QQ}:${JSON.parse(chatter).message_id}`);
+      return rows[0]?.processedAt && rows;
+    });
+    expect(row).toMatchObject({ addressed: false, outcome: { kind: 'ignored', reason: 'not_addressed' } });
+    expect(await h.core.db.outboundMessage.count({ where: { id: `reply-${row.id}-${channelId}` } })).toBe(0);
+
+    const vote = groupMessage(20002, '1号反对');
+    await report(vote);
+    const [voted] = await eventually(async () => {
+      const rows = await stored(`${BOT_QQ}:${JSON.parse(vote).message_id}`);
+      return rows[0]?.processedAt && rows;
+    });
+    expect(voted).toMatchObject({ addressed: false, outcome: { kind: 'vote', results: [{ status: 'changed' }] } });
+  });
+
   it('refuses a forged or unsigned report with 401 and stores nothing', async () => {
     const raw = groupMessage(20002, '1号反对');
     const messageId = `${BOT_QQ}:${JSON.parse(raw).message_id}`;

@@ -58,8 +58,15 @@ describe('parseOneBotEvent', () => {
   it('reads a group message: id per bot, sender QQ number, text with the @ code kept for mention stripping, time in seconds', () => {
     expect(parseOneBotEvent(JSON.parse(REPORT), GROUP)).toEqual({
       kind: 'message',
-      message: { messageId: '10001:-2147000001', senderId: '20002', text: '[CQ:at,qq=10001] 1号同意', sentAt: new Date(1_700_000_000_000) },
+      message: { messageId: '10001:-2147000001', senderId: '20002', text: '[CQ:at,qq=10001] 1号同意', sentAt: new Date(1_700_000_000_000), addressed: true },
     });
+  });
+
+  it('marks a message that does not @ the bot (OneBot reports every group message) as not addressed', () => {
+    const chatter = parseOneBotEvent(event({ raw_message: '今天晚上几点开会？' }), GROUP);
+    expect(chatter.kind === 'message' && chatter.message.addressed).toBe(false);
+    const toSomeoneElse = parseOneBotEvent(event({ raw_message: '[CQ:at,qq=30003] 同意' }), GROUP);
+    expect(toSomeoneElse.kind === 'message' && toSomeoneElse.message.addressed).toBe(false);
   });
 
   it('the stored text parses as the vote once mentions are stripped', () => {
@@ -87,7 +94,7 @@ describe('parseOneBotEvent', () => {
 
   it('accepts ids as numeric strings and leaves sentAt out without a usable time', () => {
     const parsed = parseOneBotEvent(event({ self_id: '10001', message_id: '55', user_id: '20002', group_id: String(GROUP), time: 'soon' }), GROUP);
-    expect(parsed).toEqual({ kind: 'message', message: { messageId: '10001:55', senderId: '20002', text: '[CQ:at,qq=10001] 1号同意' } });
+    expect(parsed).toEqual({ kind: 'message', message: { messageId: '10001:55', senderId: '20002', text: '[CQ:at,qq=10001] 1号同意', addressed: true } });
   });
 
   it.each([

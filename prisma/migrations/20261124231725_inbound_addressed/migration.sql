@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "InboundMessage" ADD COLUMN     "addressed" BOOLEAN NOT NULL DEFAULT true;
