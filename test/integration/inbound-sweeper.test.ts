@@ -25,8 +25,10 @@ const api = (method: 'GET' | 'POST', url: string, headers: Record<string, string
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Reports a group message as a OneBot implementation does and returns the id of the stored InboundMessage. */
-async function reportMessage(text: string) {
+async function reportMessage(typed: string) {
   const messageId = nextMessageId++;
+  // Addressed to the bot, as villagers do in a QQ group.
+  const text = `[CQ:at,qq=${BOT_QQ}] ${typed}`;
   const raw = JSON.stringify({
     time: Math.floor(Date.now() / 1000), self_id: BOT_QQ, post_type: 'message', message_type: 'group', sub_type: 'normal',
     message_id: messageId, group_id: GROUP, user_id: ZHANG_QQ, anonymous: null, message: text, raw_message: text, font: 0, sender: { user_id: ZHANG_QQ, nickname: '张三' },
