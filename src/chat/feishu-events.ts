@@ -79,7 +79,9 @@ export function messageFromEvent(event: unknown): ParsedMessage {
   if (typeof text !== 'string') return { ok: false, reason: 'event.message.content has no text' };
   const created = Number(message.create_time);
   const sentAt = Number.isFinite(created) && created > 0 ? new Date(created) : undefined;
-  return { ok: true, message: { messageId: message.message_id, senderId, text, ...(sentAt ? { sentAt } : {}) } };
+  // With the all-group-messages scope Feishu also delivers chatter: a group message is addressed only when it @s someone.
+  const addressed = message.chat_type !== 'group' || (Array.isArray(message.mentions) && message.mentions.length > 0);
+  return { ok: true, message: { messageId: message.message_id, senderId, text, addressed, ...(sentAt ? { sentAt } : {}) } };
 }
 
 /** The v2 schema carries the token in `header`, v1 (and url_verification) at the top. */

@@ -89,7 +89,7 @@ describe('openFeishuRequest', () => {
     const req = larkRequest(EK, vote);
     expect(open(req, { encryptKey: EK })).toEqual({
       kind: 'event', eventId: 'ev-1', eventType: 'im.message.receive_v1',
-      message: { messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', sentAt: new Date(1_609_073_151_345) },
+      message: { messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', addressed: true, sentAt: new Date(1_609_073_151_345) },
     });
     const seen: unknown[] = [];
     const dispatcher = new lark.EventDispatcher({ encryptKey: EK, verificationToken: VT, logger: quietLogger }).register({ 'im.message.receive_v1': async (e: unknown) => void seen.push(e) });
@@ -161,7 +161,7 @@ describe('openFeishuRequest', () => {
 describe('messageFromEvent', () => {
   const event = vote.event;
   it('takes message_id, the open_id, the text with its @_user_N placeholders and create_time', () => {
-    expect(messageFromEvent(event)).toEqual({ ok: true, message: { messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', sentAt: new Date(1_609_073_151_345) } });
+    expect(messageFromEvent(event)).toEqual({ ok: true, message: { messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', addressed: true, sentAt: new Date(1_609_073_151_345) } });
   });
 
   it('reads the flattened object the SDK dispatcher hands a handler', () => {
@@ -181,7 +181,7 @@ describe('messageFromEvent', () => {
 
   it('leaves sentAt out when create_time is missing', () => {
     const { create_time: _omit, ...message } = event.message;
-    expect(messageFromEvent({ ...event, message })).toEqual({ ok: true, message: { messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意' } });
+    expect(messageFromEvent({ ...event, message })).toEqual({ ok: true, message: { messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', addressed: true } });
   });
 });
 
@@ -193,5 +193,16 @@ describe('createRecentIds', () => {
     ids.add('a');
     ids.add('c');
     expect([ids.has('a'), ids.has('b'), ids.has('c'), ids.size]).toEqual([true, false, true, 2]);
+  });
+});
+
+describe('messages Feishu delivers without an @ (all-group-messages scope)', () => {
+  it('marks a group message without mentions as not addressed, and a 1:1 message as addressed', () => {
+    const event = (chatType: string, mentions: unknown[]) => ({
+      sender: { sender_id: { open_id: 'ou_zhang' }, sender_type: 'user' },
+      message: { message_id: 'om_9', chat_type: chatType, message_type: 'text', content: JSON.stringify({ text: '今天开会吗' }), mentions },
+    });
+    expect(messageFromEvent(event('group', []))).toMatchObject({ ok: true, message: { addressed: false } });
+    expect(messageFromEvent(event('p2p', []))).toMatchObject({ ok: true, message: { addressed: true } });
   });
 });

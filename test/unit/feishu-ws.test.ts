@@ -52,7 +52,7 @@ describe('Feishu long connection (WSClient replaced by a fake)', () => {
     const { client, delivered } = await open();
     // WSClient passes the plaintext event body (schema 2.0) to the dispatcher, which flattens header and event.
     await client.push(messageEvent({ eventId: 'ev-1', messageId: 'om_1', openId: 'ou_zhang', text: '@_user_1 同意' }));
-    expect(delivered).toEqual([{ messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', sentAt: new Date(1_609_073_151_345) }]);
+    expect(delivered).toEqual([{ messageId: 'om_1', senderId: 'ou_zhang', text: '@_user_1 同意', addressed: true, sentAt: new Date(1_609_073_151_345) }]);
   });
 
   it('ignores non-text messages and logs malformed ones', async () => {
@@ -105,7 +105,7 @@ describe('Feishu long connection with the SDK\'s real WSClient against a local g
       expect(gateway.endpointCalls).toEqual([{ AppID: 'cli_a1b2c3d4e5f60718', AppSecret: 'app-secret' }]);
       const id = gateway.sendEvent(messageEvent({ eventId: 'ev-ws', messageId: 'om_ws', openId: 'ou_li', text: '@_user_1 反对' }));
       await eventually(() => gateway.acks.some((a) => a.messageId === id));
-      expect(delivered).toEqual([{ messageId: 'om_ws', senderId: 'ou_li', text: '@_user_1 反对', sentAt: new Date(1_609_073_151_345) }]);
+      expect(delivered).toEqual([{ messageId: 'om_ws', senderId: 'ou_li', text: '@_user_1 反对', addressed: true, sentAt: new Date(1_609_073_151_345) }]);
       expect(gateway.acks.find((a) => a.messageId === id)!.payload).toMatchObject({ code: 200 });
 
       fail = true;
