@@ -8,6 +8,11 @@ import { createCore } from '../src/core.ts';
 import { parseBallot } from '../src/domain/ballot.ts';
 import { hashEntry } from '../src/domain/decision-log.ts';
 import { signWebhook } from '../src/domain/webhook-signature.ts';
+import { buildDisclosure } from '../src/domain/finance/disclosure.ts';
+import { normalizeLedger } from '../src/domain/finance/ledger.ts';
+import { findCjkFont } from '../src/finance/cjk-font.ts';
+import { readLedgerFile } from '../src/finance/read-ledger.ts';
+import { renderDisclosureSheet } from '../src/finance/sheet-pdf.ts';
 import { systemClock } from '../src/services/clock.ts';
 import { applyMigrations } from '../src/store/migrate.ts';
 
@@ -83,6 +88,36 @@ rate('hashEntry (canonical JSON + SHA-256)', 100_000, (i) =>
   hashEntry({ seq: i, villageId: 'v', type: 'vote.cast', actor: 'member:x', payload: { motionId: 'm', choice: 'yes', memberName: '张三' }, createdAt: new Date(0), prevHash: '0'.repeat(64) }),
 );
 await inboundVotes(2000, 20);
+await financeMonth(3000);
+
+/** A busy month of books: read a 3,000-row CSV, validate it, build the disclosure, print the sheet. */
+async function financeMonth(rows: number) {
+  const lines = ['日期,凭证号,科目编码,科目名称,摘要,收入,支出,对方单位', '2026-11-01,,,,期初余额,"100,000.00",,'];
+  let balance = 10_000_000;
+  for (let i = 0; i < rows; i++) {
+    const income = i % 3 === 0;
+    const fen = 1_000 + ((i * 7_919) % 900_000);
+    balance += income ? fen : -fen;
+    const amount = `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    lines.push(`2026-11-${String((i % 28) + 1).padStart(2, '0')},记-${i + 1},${income ? '501,经营收入' : '531,管理费用'},第${i + 1}笔业务,${income ? amount : ''},${income ? '' : amount},往来单位${i % 50}`);
+  }
+  const csv = Buffer.from(lines.join('\n'));
+  let start = performance.now();
+  const read = await readLedgerFile(csv, 'text/csv');
+  if (!read.ok) throw new Error(read.message);
+  const normalized = normalizeLedger(read.file);
+  if (!normalized.ok) throw new Error(JSON.stringify(normalized.errors.slice(0, 3)));
+  console.log(`${`read + validate a ${rows}-row ledger CSV`.padEnd(48)} ${(performance.now() - start).toFixed(0)} ms`);
+  start = performance.now();
+  const built = buildDisclosure({ entity: 'collective', period: '2026-11', openingFen: 10_000_000, statedClosingFen: null, entries: normalized.entries, largeThresholdFen: 500_000 });
+  if (!built.ok) throw new Error(built.reason);
+  console.log(`${'build the monthly disclosure'.padEnd(48)} ${(performance.now() - start).toFixed(0)} ms`);
+  const font = findCjkFont();
+  if (!font) return console.log(`${'print the 公开栏 sheet (PDF)'.padEnd(48)} skipped: no CJK font installed`);
+  start = performance.now();
+  const pdf = await renderDisclosureSheet(built.disclosure, { villageName: '压测村', signOff: [], publishedAt: null, hash: '0'.repeat(64) }, font);
+  console.log(`${'print the 公开栏 sheet (PDF)'.padEnd(48)} ${(performance.now() - start).toFixed(0)} ms, ${(pdf.length / 1024).toFixed(0)} KiB`);
+}
 const mem = process.memoryUsage();
 console.log(`${'memory after run'.padEnd(48)} rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
 process.exit(0);
