@@ -36,3 +36,5 @@ export const actorOf = (p: Principal) => `token:${p.role}:${p.tokenId}`;
 
 export const ANY_VILLAGE_ROLE: readonly TokenRole[] = ['secretary', 'committee', 'accountant'];
 export const SECRETARY: readonly TokenRole[] = ['secretary'];
+export const ACCOUNTANT: readonly TokenRole[] = ['accountant'];
+export const COMMITTEE: readonly TokenRole[] = ['committee'];

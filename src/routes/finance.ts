@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, ANY_VILLAGE_ROLE, type TokenRole } from '../http/auth.ts';
+import { ACCOUNTANT, actorOf, ANY_VILLAGE_ROLE, COMMITTEE, SECRETARY } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
 import { uuid, villageParams } from './schemas.ts';
 
-const ACCOUNTANT: readonly TokenRole[] = ['accountant'];
-const COMMITTEE: readonly TokenRole[] = ['committee'];
-const SECRETARY: readonly TokenRole[] = ['secretary'];
 const LEDGER_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.ms-excel', 'application/octet-stream'];
 
 const entityQuery = z.object({ entity: z.enum(['village_committee', 'collective']) });
