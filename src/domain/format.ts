@@ -32,8 +32,12 @@ export function markdownToPlainText(markdown: string): string {
 
 /** Phone numbers are personal information: logs and chat replies show only 138****5678. */
 export function maskPhone(phone: string): string {
-  // A mainland mobile with its +86 country code shows as the 11-digit number villagers know.
-  const digits = phone.replace(/\D/g, '').replace(/^86(1\d{10})$/, '$1');
+  const digits = normalizeMobile(phone);
   if (digits.length < 7) return '*'.repeat(digits.length);
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
+/** Digits only; a mainland mobile with its +86 country code becomes the 11-digit number villagers know. */
+export function normalizeMobile(phone: string): string {
+  return phone.replace(/\D/g, '').replace(/^86(1\d{10})$/, '$1');
 }

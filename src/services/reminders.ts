@@ -1,5 +1,5 @@
 import { eligibleVoters } from '../domain/counting.ts';
-import { formatDateTimeZh, formatMonthZh } from '../domain/format.ts';
+import { formatDateTimeZh, formatMonthZh, normalizeMobile } from '../domain/format.ts';
 import type { Db } from '../store/prisma.ts';
 import { draftsForVillage } from './outbox.ts';
 import { loadRoster, motionSpecOf } from './roster.ts';
@@ -39,7 +39,7 @@ export function createReminderService({ db, transact, templates }: { db: Db; tra
           motions: rows,
           closesAt: formatDateTimeZh(firstClose, meeting.village.timezone),
         });
-        const mentionMobiles = phones.map((p) => p.phone!.replace(/\D/g, '').replace(/^86(1\d{10})$/, '$1'));
+        const mentionMobiles = phones.map((p) => normalizeMobile(p.phone!));
         await send(await draftsForVillage(tx, meeting.villageId, { key: `reminder-${meetingId}`, type: 'reminder', meetingId }, message, { mentionMobiles }));
         // Phone numbers stay out of the log: it records how many were reminded, not who by number.
         log({ villageId: meeting.villageId, type: 'reminder.posted', actor, payload: { meetingId, motions: rows, reminded: pendingIds.size, mentioned: mentionMobiles.length } });
