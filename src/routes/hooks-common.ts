@@ -26,6 +26,11 @@ export function keepRawBodies(app: FastifyInstance, bodyLimit = 64 * 1024): void
   }
 }
 
+/** The exact bytes keepRawBodies kept (empty when the request had no body). */
+export function rawBodyOf(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
 /** Parses a verified raw body; malformed JSON is the sender's error (400), never a crash. */
 export function parseJsonBody(raw: Buffer | string): unknown {
   try {

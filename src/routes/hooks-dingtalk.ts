@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { callbackWindowMs, parseRobotMessage, replyUrlTrust, verifyCallback } from '../chat/dingtalk-sign.ts';
 import { NotFound, Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { acceptChatMessage, keepRawBodies, loadReceiveChannel, parseJsonBody } from './hooks-common.ts';
+import { acceptChatMessage, keepRawBodies, loadReceiveChannel, parseJsonBody, rawBodyOf } from './hooks-common.ts';
 
 const REASONS = {
   missing_headers: 'Missing timestamp or sign header',
@@ -39,7 +39,7 @@ export const dingtalkHookRoutes: FastifyPluginAsync<RouteContext> = async (app, 
       throw new Unauthorized(REASONS[check.reason]);
     }
 
-    const body = parseJsonBody(Buffer.isBuffer(request.body) ? request.body : '');
+    const body = parseJsonBody(rawBodyOf(request));
     const parsed = parseRobotMessage(body, replyUrlTrust(channel.outboundUrl));
     if (parsed.kind === 'invalid') throw new Validation(parsed.error);
     if (parsed.kind === 'message') await acceptChatMessage(ctx, channel, parsed.msg, request);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createRecentIds, openFeishuRequest, type FeishuInbound } from '../chat/feishu-events.ts';
 import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { acceptChatMessage, keepRawBodies, loadReceiveChannel } from './hooks-common.ts';
+import { acceptChatMessage, keepRawBodies, loadReceiveChannel, rawBodyOf } from './hooks-common.ts';
 
 /** Feishu events are small; an encrypted text message of a few thousand characters stays far below this. */
 export const FEISHU_EVENT_BODY_LIMIT = 64 * 1024;
@@ -20,7 +20,7 @@ export const feishuHookRoutes: FastifyPluginAsync<RouteContext> = async (app, ct
   app.post('/hooks/feishu/:channelId', async (request) => {
     const { channelId } = request.params as { channelId: string };
     const channel = await loadReceiveChannel(ctx, 'feishu', channelId);
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const rawBody = rawBodyOf(request);
     const opened = openFeishuRequest({ rawBody, headers: request.headers, inbound: channel.inbound as FeishuInbound });
     switch (opened.kind) {
       case 'unauthorized':

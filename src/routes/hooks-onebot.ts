@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parseOneBotEvent, verifyOneBotSignature } from '../chat/onebot-events.ts';
 import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { acceptChatMessage, keepRawBodies, loadReceiveChannel, parseJsonBody } from './hooks-common.ts';
+import { acceptChatMessage, keepRawBodies, loadReceiveChannel, parseJsonBody, rawBodyOf } from './hooks-common.ts';
 
 const REASONS = {
   missing_signature: 'Missing X-Signature header (set a secret in the OneBot HTTP POST configuration)',
@@ -21,7 +21,7 @@ export const onebotHookRoutes: FastifyPluginAsync<RouteContext> = async (app, ct
   app.post('/hooks/onebot/:channelId', async (request, reply) => {
     const { channelId } = request.params as { channelId: string };
     const channel = await loadReceiveChannel(ctx, 'onebot', channelId);
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const rawBody = rawBodyOf(request);
     const header = request.headers['x-signature'];
     // A channel without a secret would accept anyone's votes: such a channel refuses every report.
     const check = channel.inbound.secret

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { verifyInboundWebhook, webhookInboundSchema } from '../chat/webhook.ts';
 import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { keepRawBodies, loadReceiveChannel, parseJsonBody } from './hooks-common.ts';
+import { keepRawBodies, loadReceiveChannel, parseJsonBody, rawBodyOf } from './hooks-common.ts';
 
 const REASONS = {
   missing_headers: 'Missing X-Yangguang-Timestamp or X-Yangguang-Signature header',
@@ -19,7 +19,7 @@ export const webhookHookRoutes: FastifyPluginAsync<RouteContext> = async (app, c
   app.post('/hooks/webhook/:channelId', async (request) => {
     const { channelId } = request.params as { channelId: string };
     const channel = await loadReceiveChannel(ctx, 'webhook', channelId);
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const rawBody = rawBodyOf(request);
     const check = verifyInboundWebhook(channel.inbound.secret, request.headers, rawBody, ctx.clock.now());
     if (!check.ok) {
       request.log.warn({ channelId, reason: check.reason }, 'rejected inbound webhook');

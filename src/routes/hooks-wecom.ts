@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { decryptPayload, extractEncrypted, parseWecomMessage, timestampFresh, verifySignature } from '../chat/wecom-crypto.ts';
 import { Unauthorized, Validation } from '../http/errors.ts';
 import type { RouteContext } from './context.ts';
-import { acceptChatMessage, keepRawBodies, loadReceiveChannel, type ReceiveChannel } from './hooks-common.ts';
+import { acceptChatMessage, keepRawBodies, loadReceiveChannel, type ReceiveChannel, rawBodyOf } from './hooks-common.ts';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -74,7 +74,7 @@ export const wecomHookRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx
   app.post('/hooks/wecom/:channelId', async (request, reply) => {
     const { channelId } = request.params as { channelId: string };
     const channel = await loadReceiveChannel(ctx, 'wecom', channelId);
-    const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+    const raw = rawBodyOf(request).toString('utf8');
     const encrypted = extractEncrypted(raw);
     if (!encrypted) throw new Validation('body: expected {"encrypt": …} (smart bot) or <xml><Encrypt>…</Encrypt></xml> (app)');
     const plaintext = open(request, channel, ctx.clock.now(), encrypted.replaceAll(' ', '+'));
