@@ -23,7 +23,8 @@ export async function castVote(ic: InboundContext, member: SenderMember, motions
     if (!open.includes(motion)) return refuse('closed', 'motion-closed', { motion });
   }
 
-  const household = await loadRoster(work.tx, { villageId: msg.villageId, householdId: member.householdId });
+  // The sender's own roster row decides eligibility; only the household route needs the rest of the household.
+  const household = motion.householdRoute ? await loadRoster(work.tx, { villageId: msg.villageId, householdId: member.householdId }) : [member];
   const householdVotes = motion.householdRoute
     ? await work.tx.vote.findMany({ where: { motionId: motion.id, memberId: { in: household.map((h) => h.id) } }, orderBy: { createdAt: 'asc' }, select: { memberId: true } })
     : [];
